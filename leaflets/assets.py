@@ -1,0 +1,154 @@
+"""Checks on the files a clinic hands us (logos, fonts), made before anything renders them.
+
+Each check reads the file once, with a size cap, and raises `ValueError` with a message in
+clinic staff's words; `branding.py` adds the file and key. Limits live here, in one place.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import defusedxml.ElementTree
+import tinycss2
+from defusedxml import DefusedXmlException
+from fontTools.ttLib import TTFont, TTLibError
+from PIL import Image, UnidentifiedImageError
+
+MB = 1024 * 1024
+MAX_LOGO_BYTES = 5 * MB
+MAX_FONT_BYTES = 10 * MB
+MAX_HANDOUT_BYTES = 1 * MB
+MAX_CLINIC_FILE_BYTES = 256 * 1024
+MAX_STYLESHEET_BYTES = 256 * 1024
+MAX_LOGO_PIXELS = 4000  # on either side
+
+LOGO_TYPES = "PNG, JPEG or SVG"
+_RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"wOFF", b"wOF2")
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_FORBIDDEN_SVG = {"script", "foreignObject", "image", "feImage", "iframe"}
+_URL_IN_CSS = re.compile(r"url\(\s*['\"]?(?!#)|@import", re.IGNORECASE)
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """Read a file, refusing one larger than `limit` bytes before reading it."""
+    size = path.stat().st_size
+    if size > limit:
+        raise ValueError(f"is {size / MB:.1f} MB; the limit is {limit / MB:g} MB")
+    return path.read_bytes()
+
+
+def check_logo(path: Path) -> str:
+    """Check a logo is a real, safe image of the type its name says; return that type."""
+    data = read_capped(path, MAX_LOGO_BYTES)
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        _check_svg(data)
+        return "SVG"
+    if suffix not in _RASTER:
+        raise ValueError(f"'{path.name}' is not a logo type we accept ({LOGO_TYPES})")
+    _check_raster(data, _RASTER[suffix], path.name)
+    return _RASTER[suffix]
+
+
+def _check_raster(data: bytes, expected: str, name: str) -> None:
+    # Pillow's own bomb check fires inside open(), before we can say the size; ours is
+    # stricter and runs on the header alone, so its check is off for this one call.
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG", "JPEG"]) as image:
+            width, height = image.size  # read from the header, before any pixels
+            if image.format != expected:
+                raise ValueError(f"'{name}' holds a {image.format} image, not {expected}")
+            if max(width, height) > MAX_LOGO_PIXELS:
+                raise ValueError(
+                    f"'{name}' is {width} x {height} pixels; the limit is "
+                    f"{MAX_LOGO_PIXELS} x {MAX_LOGO_PIXELS}"
+                )
+            image.load()
+    except UnidentifiedImageError:
+        raise ValueError(f"'{name}' is not a readable image (use a {LOGO_TYPES} file)") from None
+    except (OSError, SyntaxError) as error:
+        raise ValueError(f"'{name}' is damaged or cut short ({error})") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
+def _check_svg(data: bytes) -> None:
+    try:
+        root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise ValueError(
+            "the SVG has a DOCTYPE or entities, which could read other files; remove them"
+        ) from None
+    except Exception as error:  # noqa: BLE001 - any parse failure is the same to the user
+        raise ValueError(f"is not a readable SVG file ({error}; use a {LOGO_TYPES} file)") from None
+    if root.tag != f"{_SVG_NS}svg":
+        raise ValueError(f"is not an SVG image (use a {LOGO_TYPES} file)")
+    for element in root.iter():
+        tag = element.tag.removeprefix(_SVG_NS)
+        if tag in _FORBIDDEN_SVG:
+            raise ValueError(
+                f"the SVG contains <{tag}>, which can run code or load other files; "
+                "logos must be self-contained shapes and text"
+            )
+        for attribute, value in element.attrib.items():
+            name = attribute.rsplit("}", 1)[-1]
+            if name.startswith("on") or (name == "href" and not value.startswith("#")):
+                raise ValueError(
+                    f"the SVG has {name}='{value}', which can run code or load other files"
+                )
+        text = " ".join(filter(None, [element.text, element.attrib.get("style")]))
+        if tag == "style" or element.attrib.get("style"):
+            if _URL_IN_CSS.search(text):
+                raise ValueError("the SVG's CSS loads another file (url() or @import)")
+
+
+def check_font(path: Path) -> None:
+    """Check a font file is a real TrueType, OpenType, WOFF or WOFF2 font."""
+    data = read_capped(path, MAX_FONT_BYTES)
+    if not data.startswith(_FONT_MAGIC):
+        raise ValueError(f"'{path.name}' is not a font file (use TTF, OTF, WOFF or WOFF2)")
+    try:
+        TTFont(io.BytesIO(data), lazy=True).getGlyphOrder()
+    except (TTLibError, AssertionError, KeyError, ValueError, EOFError) as error:
+        raise ValueError(f"'{path.name}' is a damaged font file ({error})") from None
+
+
+def font_face_style(path: Path) -> str:
+    """The `@font-face` weight and style of a checked font file, from its OS/2 table."""
+    font = TTFont(path, lazy=True)
+    table = font["OS/2"] if "OS/2" in font else None
+    weight = getattr(table, "usWeightClass", 400)
+    italic = bool(getattr(table, "fsSelection", 0) & 1)
+    return f"font-weight: {weight}; font-style: {'italic' if italic else 'normal'};"
+
+
+def check_stylesheet(path: Path) -> None:
+    """Check a clinic stylesheet loads nothing but files beside it, by relative path."""
+    text = read_capped(path, MAX_STYLESHEET_BYTES).decode("utf-8", errors="replace")
+    for target, line in _css_references(tinycss2.parse_stylesheet(text)):
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or target.startswith("/") or ".." in target.split("/"):
+            raise ValueError(
+                f"loads '{target}' (line {line}); a clinic stylesheet may load only files "
+                "beside it, by a relative path such as url(\"fonts/MyFont.woff2\")"
+            )
+
+
+def _css_references(nodes: list) -> list[tuple[str, int]]:
+    """Every url() and @import target in parsed CSS, with its line."""
+    found = []
+    for node in nodes:
+        if node.type == "url":
+            found.append((node.value, node.source_line))
+        elif node.type == "function" and node.lower_name in ("url", "src"):
+            found += [(arg.value, node.source_line) for arg in node.arguments if arg.type == "string"]
+        elif node.type == "at-rule" and node.lower_at_keyword == "import":
+            found += [(arg.value, node.source_line) for arg in node.prelude if arg.type == "string"]
+        for child in ("prelude", "content", "arguments"):
+            found += _css_references(getattr(node, child, None) or [])
+    return found

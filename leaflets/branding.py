@@ -1,0 +1,264 @@
+"""Clinic files: `clinics/<slug>.toml` read, validated once, and turned into a `Branding`.
+
+Later steps trust a `Branding`: every colour is parsed, every path is resolved inside the
+clinic's own folder, every asset has been checked, every text field is plain text.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from coloraide import Color
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from . import assets
+from .errors import problems_error, shown
+from .messages import describe_errors
+
+BUNDLED_FONTS = ("Lato", "Open Sans", "Inter", "Noto Sans", "Noto Serif", "DejaVu Sans")
+PAPERS = ("A4", "Letter", "A5")
+_HIDDEN = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F]}
+
+
+def _error(kind: str, message: str, **values: object) -> PydanticCustomError:
+    return PydanticCustomError(kind, message, values)
+
+
+def _plain_text(value: str, *, multiline: bool = False) -> str:
+    for char in value:
+        if char in _HIDDEN or (unicodedata.category(char) == "Cc" and not (multiline and char in "\n\t")):
+            code = f"U+{ord(char):04X}"
+            name = unicodedata.name(char, "a control character")
+            raise _error("hidden_char", "contains {code} ({name}), a hidden character; remove it",
+                         code=code, name=name)
+    return value.strip()
+
+
+def _line(value: str) -> str:
+    return _plain_text(value)
+
+
+def _lines(value: str) -> str:
+    return _plain_text(value.replace("\r\n", "\n"), multiline=True)
+
+
+def _colour(value: str) -> str:
+    try:
+        colour = Color(value)
+    except ValueError:
+        raise _error("colour", "'{value}' is not a CSS colour (use one such as #1a5f7a, "
+                     "rgb(26 95 122) or navy)", value=value) from None
+    if colour.alpha() < 1:
+        raise _error("colour", "'{value}' is see-through; use an opaque colour", value=value)
+    return colour.convert("srgb").fit().to_string(hex=True)
+
+
+def _web_address(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        scheme = f"the {parts.scheme}: scheme" if parts.scheme else "no scheme"
+        raise _error("url", "'{value}' has {scheme}; a web address must start with https:// "
+                     "or http://", value=value[:80], scheme=scheme)
+    if parts.username or parts.password:
+        raise _error("url", "'{value}' carries a user name or password; remove it",
+                     value=value[:80])
+    if not parts.hostname or "." not in parts.hostname.strip("."):
+        raise _error("url", "'{value}' has no web host (such as https://clinic.example/book)",
+                     value=value[:80])
+    if len(value) > 300:
+        raise _error("url", "is {length} characters long; the limit is 300 (use a shorter link)",
+                     length=len(value))
+    return value
+
+
+def _phone(value: str) -> str:
+    if len(value) > 20 or not set(value) <= set("0123456789 +()-"):
+        raise _error("phone", "'{value}' is not a phone number (digits, spaces and + ( ) - "
+                     "only, at most 20 characters)", value=value[:40])
+    return value
+
+
+def _email(value: str) -> str:
+    local, at, domain = value.partition("@")
+    if not (local and at and "@" not in domain and "." in domain.strip(".")) or " " in value:
+        raise _error("email", "'{value}' is not an email address (such as "
+                     "hello@clinic.example)", value=value[:80])
+    return value
+
+
+def _font_family(value: str) -> str:
+    if not value.replace(" ", "").replace("-", "").isalnum() or len(value) > 60:
+        raise _error("font", "'{value}' is not a font family name (letters, digits, spaces and "
+                     "hyphens, such as 'Open Sans')", value=value[:80])
+    return value
+
+
+def _in_clinic_folder(value: str, info: ValidationInfo) -> Path:
+    """Resolve a path written in a clinic file; it must stay in that clinic's own folder."""
+    clinic_file: Path = info.context["clinic_file"]
+    folder = (clinic_file.parent / clinic_file.stem).resolve()
+    where = f"{shown(clinic_file.parent / clinic_file.stem)}/"
+    if Path(value).is_absolute() or "\\" in value:
+        raise _error("path", "'{value}' must be a path relative to the clinic file, inside "
+                     "{where}", value=value, where=where)
+    path = (clinic_file.parent / value).resolve()  # symlinks and '..' resolved
+    if not path.is_relative_to(folder):
+        raise _error("path", "'{value}' is outside the clinic's folder {where}; put the file "
+                     "there", value=value, where=where)
+    if not path.exists():
+        raise _error("path", "'{value}' not found (put the file in {where})",
+                     value=value, where=where)
+    return path
+
+
+Line = Annotated[str, Field(max_length=200), AfterValidator(_line)]
+ClinicPath = Annotated[str, AfterValidator(_in_clinic_folder)]
+WebAddress = Annotated[str, AfterValidator(_web_address)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _checked(check):
+    """Run an `assets` check on a resolved path, as a validator."""
+
+    def validate(path: Path) -> Path:
+        if not path.is_file():
+            raise _error("path", "'{value}' is not a file", value=path.name)
+        try:
+            check(path)
+        except ValueError as error:
+            raise _error("asset", "{problem}", problem=str(error)) from None
+        return path
+
+    return AfterValidator(validate)
+
+
+class Logo(_Strict):
+    """The clinic's logo: an image file in its folder, and the words a screen reader says."""
+
+    file: Annotated[ClinicPath, _checked(assets.check_logo)]
+    alt: Annotated[Line, Field(min_length=1)]
+
+
+class Colours(_Strict):
+    """Brand colours, in any CSS form; stored as hex."""
+
+    primary: Annotated[str, AfterValidator(_colour)] = "#1a5f7a"
+    accent: Annotated[str, AfterValidator(_colour)] = "#f2a541"
+
+
+class Font(_Strict):
+    """The body font: a family the project ships, or one whose files are listed."""
+
+    files: list[Annotated[ClinicPath, _checked(assets.check_font)]] = []
+    family: Annotated[str, AfterValidator(_font_family)] = "Lato"
+
+    @field_validator("family", mode="after")
+    @classmethod
+    def _available(cls, family: str, info: ValidationInfo) -> str:
+        if not info.data.get("files") and family not in BUNDLED_FONTS:
+            raise _error("font", "'{family}' is not a font this project ships ({bundled}); "
+                         "choose one of those or list its font files under files",
+                         family=family, bundled=", ".join(BUNDLED_FONTS))
+        return family
+
+
+class Contact(_Strict):
+    """How patients reach the clinic; every field is printed, never fetched."""
+
+    address: Annotated[str, Field(max_length=300), AfterValidator(_lines)] | None = None
+    phone: Annotated[str, AfterValidator(_phone)] | None = None
+    email: Annotated[str, Field(max_length=120), AfterValidator(_email)] | None = None
+    website: WebAddress | None = None
+    opening_hours: Line | None = None
+    booking_url: WebAddress | None = None
+
+
+class Theme(_Strict):
+    """A clinic's own template overrides and extra stylesheet."""
+
+    templates: ClinicPath | None = None
+    extra_css: Annotated[ClinicPath, _checked(assets.check_stylesheet)] | None = None
+
+
+class Branding(_Strict):
+    """One clinic's validated branding."""
+
+    name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_line)]
+    paper: Literal[PAPERS] = "A4"
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
+    approver: Line | None = None
+    footer_note: Line | None = None
+    logo: Logo | None = None
+    colours: Colours = Colours()
+    font: Font = Font()
+    contact: Contact = Contact()
+    theme: Theme = Theme()
+    _file: Path = PrivateAttr()
+
+    def model_post_init(self, context: dict | None) -> None:
+        """Remember which file this came from (never a key a clinic file can set)."""
+        self._file = Path((context or {}).get("clinic_file", "clinics/unsaved.toml"))
+
+    @property
+    def file(self) -> Path:
+        """The clinic file, as given."""
+        return self._file
+
+    @property
+    def slug(self) -> str:
+        """The clinic's id: its file name without `.toml`."""
+        return self._file.stem
+
+    @property
+    def folder(self) -> Path:
+        """The clinic's own folder, the only place its files may come from."""
+        return (self.file.parent / self.file.stem).resolve()
+
+
+def load_branding(path: Path) -> Branding:
+    """Read and validate one clinic file, reporting every problem in it at once."""
+    data = _read_toml(path)
+    try:
+        return Branding.model_validate(data, context={"clinic_file": path})
+    except ValidationError as error:
+        raise problems_error(path, describe_errors(error, Branding)) from None
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        raw = assets.read_capped(path, assets.MAX_CLINIC_FILE_BYTES)
+    except FileNotFoundError:
+        raise problems_error(path, ["file not found"]) from None
+    except ValueError as error:
+        raise problems_error(path, [f"the file {error}"]) from None
+    except OSError as error:
+        raise problems_error(path, [f"cannot be read ({error.strerror})"]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise problems_error(path, [
+            f"is not UTF-8 text (byte 0x{raw[error.start]:02X} at position {error.start}); "
+            "save it as UTF-8"
+        ]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise problems_error(path, [f"not valid TOML: {error} (check quotes around text "
+                                    "and colours, such as primary = \"#0055aa\")"]) from None

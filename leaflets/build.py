@@ -1,0 +1,151 @@
+"""Builds: which leaflets to make, making each one, and writing it without ever half-writing.
+
+The only module that writes to the output folder. A batch goes on past a failed leaflet
+and reports every failure at the end; a PDF is written to a temporary file beside its
+target and renamed over it, so a reader never sees a partial file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from weasyprint.text.fonts import FontConfiguration
+
+from . import pdf
+from .branding import Branding, load_branding
+from .checks import check_leaflet
+from .content import Handout, load_handout
+from .errors import ConfigError, LeafletError, shown
+from .project import Project
+from .theme import render_page
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One thing that could not be built, and why."""
+
+    what: str
+    message: str
+    exit_code: int
+
+
+@dataclass
+class Report:
+    """What a build did."""
+
+    built: list[Path] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 if all went well, else the worst failure's code (2 beats 1)."""
+        return max((failure.exit_code for failure in self.failures), default=0)
+
+
+def output_path(out: Path, branding: Branding, handout: Handout) -> Path:
+    """Where one leaflet goes: `<out>/<clinic>/<handout>-<lang>.pdf`."""
+    return out / branding.slug / f"{handout.meta.id}-{handout.lang}.pdf"
+
+
+def make_leaflet(project: Project, branding: Branding, handout: Handout) -> bytes:
+    """Render, check and return one leaflet's PDF bytes; raise `LeafletError` if it fails."""
+    allowed = [project.templates, project.styles, handout.folder, branding.folder]
+    fetcher = pdf.ConfinedFetcher(allowed)
+    fonts = FontConfiguration()
+    extra = [branding.theme.extra_css.as_uri()] if branding.theme.extra_css else []
+    html = render_page(project.templates, branding, handout, extra)
+    sheets = pdf.stylesheets_for(project.styles, branding, fetcher, fonts)
+    document = pdf.render(html, base=handout.folder, stylesheets=sheets, fetcher=fetcher, fonts=fonts)
+    problems = check_leaflet(document, handout, branding)
+    if problems:
+        raise LeafletError(problems[0], problems[1:])
+    identifier = hashlib.sha256(html.encode() + pdf.brand_css(branding).encode()).hexdigest()
+    return pdf.write(document, identifier[:32].encode())
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file in the same folder, then rename."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                             dir=target.parent)
+    except OSError as error:
+        raise LeafletError(f"cannot write {shown(target)}: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise LeafletError(f"cannot write {shown(target)}: {error.strerror}") from None
+        raise
+
+
+def check_out_folder(out: Path) -> None:
+    """Refuse an output folder that is an existing file."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out: '{shown(out)}' is a file, not a folder; give a folder name")
+
+
+def _load(loader: Callable, path: Path, named: bool, failures: list[Failure], what: str):
+    """Load a clinic or handout, recording a failure instead of stopping the batch."""
+    try:
+        return loader(path)
+    except LeafletError as error:
+        code = error.exit_code if named else 1
+        failures.append(Failure(what, error.format_message(), code))
+        return None
+
+
+def build(
+    project: Project,
+    clinics: Iterable[str],
+    handouts: Iterable[str],
+    out: Path,
+    *,
+    named: bool = False,
+    on_done: Callable[[Path | Failure], None] = lambda _: None,
+) -> Report:
+    """Build every clinic x handout leaflet; `named` marks a clinic or handout the user named."""
+    check_out_folder(out)
+    report = Report()
+    documents: dict[str, Handout | None] = {}
+    for slug in clinics:
+        branding = _load(load_branding, project.clinic_file(slug), named, report.failures, slug)
+        if branding is None:
+            on_done(report.failures[-1])
+            continue
+        for handout_id in handouts:
+            lang = _language(project, handout_id, branding.language)
+            key = f"{handout_id}/{lang}"
+            if key not in documents:
+                documents[key] = _load(load_handout, project.handout_file(handout_id, lang),
+                                       named, report.failures, key)
+                if documents[key] is None:
+                    on_done(report.failures[-1])
+            handout = documents[key]
+            if handout is None:
+                continue
+            target = output_path(out, branding, handout)
+            try:
+                write_atomic(target, make_leaflet(project, branding, handout))
+            except LeafletError as error:
+                report.failures.append(Failure(f"{slug}/{key}", error.format_message(), 1))
+                on_done(report.failures[-1])
+                continue
+            report.built.append(target)
+            on_done(target)
+    return report
+
+
+def _language(project: Project, handout_id: str, wanted: str) -> str:
+    """The clinic's language if the handout is written in it, else English."""
+    return wanted if wanted in project.handout_langs(handout_id) else "en"

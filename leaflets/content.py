@@ -1,0 +1,208 @@
+"""Handouts: `handouts/<id>/<lang>.md`, TOML front matter and Markdown, made into safe HTML.
+
+A handout does not depend on the clinic, so a batch parses each one once. The HTML made
+here is the only `Markup` the templates receive: raw HTML in the Markdown is printed as
+text, links keep only web and mail targets, and images must be files in the handout's
+own folder, with alt text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from . import assets
+from .errors import ConfigError, problems_error, shown
+from .messages import describe_errors
+
+_TAGS = {
+    "section", "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "img", "br",
+    "blockquote", "code", "table", "thead", "tbody", "tr", "th", "td", "hr",
+}
+_ATTRIBUTES = {
+    "section": {"id", "class"}, "h2": {"id"}, "h3": {"id"},
+    "a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"},
+}
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class HandoutMeta(BaseModel):
+    """A handout's front matter."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    title: Text
+    summary: Text
+    version: Annotated[str, Field(min_length=1, max_length=20)]
+    issue_date: datetime.date
+    review_date: datetime.date
+    sources: Annotated[list[Text], Field(min_length=1)]
+    required_sections: list[Text] = []
+    risk_sections: list[Text] | None = None
+    reading_grade_max: float = 8.0
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> HandoutMeta:
+        if self.review_date <= self.issue_date:
+            raise PydanticCustomError(
+                "dates",
+                "review_date {review} must come after issue_date {issue}",
+                {"review": str(self.review_date), "issue": str(self.issue_date)},
+            )
+        return self
+
+    @property
+    def boxed_sections(self) -> list[str]:
+        """Sections printed in the risk box: `risk_sections`, else the required ones."""
+        return self.required_sections if self.risk_sections is None else self.risk_sections
+
+
+@dataclass(frozen=True)
+class Section:
+    """One `##` section of a handout: its heading and the anchor id it renders with."""
+
+    title: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A parsed handout in one language."""
+
+    meta: HandoutMeta
+    lang: str
+    file: Path
+    html: Markup
+    sections: tuple[Section, ...]
+
+    @property
+    def folder(self) -> Path:
+        """The handout's own folder, the only place its images may come from."""
+        return self.file.parent.resolve()
+
+    def required_ids(self) -> dict[str, str]:
+        """Anchor id of each required section, by its title."""
+        return {title: section_id(title) for title in self.meta.required_sections}
+
+
+def section_id(title: str) -> str:
+    """The anchor id a section heading renders with."""
+    return slugify(title, "-")
+
+
+def load_handout(path: Path) -> Handout:
+    """Read one handout file and make its safe HTML."""
+    try:
+        raw = assets.read_capped(path, assets.MAX_HANDOUT_BYTES)
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except FileNotFoundError:
+        raise problems_error(path, ["file not found"]) from None
+    except UnicodeDecodeError:
+        raise problems_error(path, ["is not UTF-8 text; save it as UTF-8"]) from None
+    except ValueError as error:
+        raise problems_error(path, [f"the file {error}"]) from None
+    meta, body = _front_matter(path, text)
+    if meta.id != path.parent.name:
+        raise problems_error(path, [f"id: '{meta.id}' must match its folder '{path.parent.name}'"])
+    html, sections = _to_html(path, meta, body)
+    return Handout(meta, path.stem, path, html, sections)
+
+
+def _front_matter(path: Path, text: str) -> tuple[HandoutMeta, str]:
+    if not text.startswith("+++\n"):
+        raise problems_error(path, [
+            "no front matter: the file must start with a +++ block holding id, title, "
+            "summary, version, issue_date, review_date and sources"
+        ])
+    block, end, body = text[4:].partition("\n+++\n")
+    if not end:
+        raise problems_error(path, ["the front matter's closing +++ line is missing"])
+    try:
+        data = tomllib.loads(block)
+    except tomllib.TOMLDecodeError as error:
+        # tomllib counts lines from the block; the file has the opening +++ above it.
+        line = getattr(error, "lineno", None)
+        where = f"line {line + 1}: " if line else ""
+        raise problems_error(path, [f"{where}front matter is not valid TOML ({error.msg})"]) from None
+    try:
+        return HandoutMeta.model_validate(data), body
+    except ValidationError as error:
+        raise problems_error(path, describe_errors(error, HandoutMeta)) from None
+
+
+def _to_html(path: Path, meta: HandoutMeta, body: str) -> tuple[Markup, tuple[Section, ...]]:
+    sectioner = _Sectioner(path, meta)
+    md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    # Raw HTML is not Markdown here: with these two steps gone, it is printed as text.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(sectioner, "leaflet-sections", 0)
+    html = md.convert(body)
+    if sectioner.problems:
+        raise ConfigError(f"{shown(path)}: {sectioner.problems[0]}", sectioner.problems[1:])
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+    )
+    return Markup(clean), tuple(sectioner.sections)  # noqa: S704 - sanitised just above
+
+
+class _Sectioner(markdown.treeprocessors.Treeprocessor):
+    """Wraps each `##` heading and what follows in a `<section>`, and checks images."""
+
+    def __init__(self, path: Path, meta: HandoutMeta) -> None:
+        super().__init__()
+        self.path, self.meta = path, meta
+        self.sections: list[Section] = []
+        self.problems: list[str] = []
+
+    def run(self, root: ET.Element) -> None:
+        for image in root.iter("img"):
+            self._check_image(image)
+        children = list(root)
+        for child in children:
+            root.remove(child)
+        current = root
+        for child in children:
+            if child.tag == "h1":
+                if (child.text or "").strip() == self.meta.title:
+                    continue  # the template prints the title
+                child.tag = "h2"
+            if child.tag == "h2":
+                title = "".join(child.itertext()).strip()
+                section = Section(title, section_id(title))
+                self.sections.append(section)
+                boxed = " risk-box" if title in self.meta.boxed_sections else ""
+                current = ET.SubElement(root, "section", {"id": section.id, "class": f"section{boxed}"})
+            current.append(child)
+
+    def _check_image(self, image: ET.Element) -> None:
+        target = image.get("src", "")
+        parts = urlsplit(target)
+        folder = self.path.parent.resolve()
+        local = (folder / unquote(parts.path)).resolve()
+        if parts.scheme or parts.netloc or target.startswith("/") or not local.is_relative_to(folder):
+            self.problems.append(
+                f"image '{target}' is not allowed: a handout's images must be files in its own "
+                f"folder {shown(self.path.parent)}/, given as a relative path"
+            )
+        elif not local.is_file():
+            self.problems.append(f"image '{target}' not found in {shown(self.path.parent)}/")
+        elif not image.get("alt", "").strip():
+            self.problems.append(f"image '{target}' has no alt text: write ![what it shows]({target})")

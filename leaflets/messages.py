@@ -1,0 +1,113 @@
+"""Pydantic's validation errors, retold in the words clinic staff use.
+
+One line per problem, `key: what is wrong (what would be valid)`: no Python type names,
+no "Value error,", and a "did you mean" for a misspelt key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+_KINDS = {
+    str: "text in quotes",
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    list: "a list in [ ]",
+    dict: "a table",
+    datetime.date: "a date such as 2026-11-01",
+}
+
+
+def describe_errors(error: ValidationError, model: type[BaseModel]) -> list[str]:
+    """Every problem in `error`, one line each, keyed by dotted path."""
+    return [_describe(detail, model) for detail in error.errors(include_url=False)]
+
+
+def _key(loc: tuple[str | int, ...]) -> str:
+    key = ""
+    for part in loc:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}" if key else part
+    return key or "(top level)"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 80 else value[:77] + "...")
+    return str(value)
+
+
+def _describe(detail: dict, model: type[BaseModel]) -> str:
+    loc, kind, given = detail["loc"], detail["type"], detail.get("input")
+    ctx = detail.get("ctx") or {}
+    key = _key(loc)
+    if kind == "missing":
+        return f"{key}: required, but missing"
+    if kind == "extra_forbidden":
+        known = _fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"valid keys: {', '.join(known)}"
+        return f"{key}: unknown key ({hint})"
+    if kind == "literal_error":
+        return f"{key}: {_value(given)} is not allowed (use {ctx['expected']})"
+    if kind == "string_too_long":
+        return f"{key}: is {len(given)} characters long; the limit is {ctx['max_length']}"
+    if kind == "string_too_short" or kind == "too_short":
+        return f"{key}: must not be empty"
+    if kind == "string_pattern_mismatch":
+        return f"{key}: {_value(given)} is not in the expected form ({ctx['pattern']})"
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        expected = _expected(model, loc)
+        return f"{key}: expected {expected}, got {_value(given)}"
+    if kind == "value_error":
+        return f"{key}: {str(ctx.get('error', detail['msg']))}"
+    return f"{key}: {detail['msg']}"
+
+
+def _walk(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:
+    """The annotation at `loc` inside `model`, or None when the path leaves the model."""
+    annotation: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            args = getattr(annotation, "__args__", ())
+            annotation = args[0] if args else None
+            continue
+        fields = getattr(_model_of(annotation), "model_fields", {})
+        if part not in fields:
+            return None
+        annotation = fields[part].annotation
+    return annotation
+
+
+def _model_of(annotation: Any) -> Any:
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    inner = _model_of(_walk(model, loc))
+    return list(inner.model_fields) if inner else []
+
+
+def _expected(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    annotation = _walk(model, loc)
+    if _model_of(annotation):
+        return "a table"
+    origin = getattr(annotation, "__origin__", annotation)
+    for candidate in (origin, *getattr(annotation, "__args__", ())):
+        candidate = getattr(candidate, "__origin__", candidate)
+        if candidate in _KINDS:
+            return _KINDS[candidate]
+    return "another kind of value"

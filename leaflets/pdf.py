@@ -1,0 +1,145 @@
+"""WeasyPrint, confined: one gate for every file read, one cascade order, one render.
+
+Every URL WeasyPrint asks for goes through `ConfinedFetcher`: no network, and no file
+outside the folders a leaflet may read (symlinks and %-escapes resolved first). A refused
+fetch, or WeasyPrint reporting a resource it could not load, fails the leaflet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from . import assets, palette
+
+# fontTools, used by WeasyPrint to subset fonts, warns about harmless quirks of font files.
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+from .branding import Branding
+from .errors import LeafletError, shown
+
+
+class RefusedURL(FatalURLFetchingError):
+    """A URL the leaflet may not load. Fatal: WeasyPrint stops rendering at once."""
+
+
+class ConfinedFetcher(URLFetcher):
+    """Serves `file:` URLs inside the allowed folders, and nothing else."""
+
+    def __init__(self, allowed: list[Path]) -> None:
+        super().__init__(fail_on_errors=True, allowed_protocols=["file"])
+        self.allowed = [folder.resolve() for folder in allowed]
+
+    def fetch(self, url: str, headers: dict | None = None) -> weasyprint.urls.URLFetcherResponse:
+        """Open `url` if it is a file in an allowed folder; refuse it otherwise."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise RefusedURL(f"refused to load '{url}': leaflets never use the network")
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        if not any(path.is_relative_to(folder) for folder in self.allowed):
+            folders = ", ".join(f"{shown(folder)}/" for folder in self.allowed)
+            raise RefusedURL(f"refused to load '{url}': a leaflet may read only files in {folders}")
+        return super().fetch(path.as_uri(), headers)
+
+
+@functools.lru_cache(maxsize=32)
+def _theme_sheet(path: Path) -> weasyprint.CSS:
+    """Our own stylesheets, parsed once per process (they import nothing)."""
+    return weasyprint.CSS(filename=path, url_fetcher=ConfinedFetcher([path.parent]))
+
+
+def brand_css(branding: Branding) -> str:
+    """The `:root` values of one clinic, from its validated branding (never raw TOML)."""
+    colours = branding.colours
+    faces = "".join(
+        f'@font-face {{ font-family: "{branding.font.family}"; src: url("{path.as_uri()}"); '
+        f"{assets.font_face_style(path)} }}\n"
+        for path in branding.font.files
+    )
+    return (
+        f"{faces}:root {{\n"
+        f"  --brand-primary: {colours.primary};\n"
+        f"  --brand-on-primary: {palette.text_on(colours.primary)};\n"
+        f"  --brand-heading: {palette.heading_on_white(colours.primary)};\n"
+        f"  --brand-accent: {colours.accent};\n"
+        f'  --brand-font: "{branding.font.family}";\n'
+        "}\n"
+    )
+
+
+def stylesheets_for(
+    styles: Path, branding: Branding, fetcher: ConfinedFetcher, fonts: FontConfiguration
+) -> list[weasyprint.CSS]:
+    """The cascade, written once: base, brand defaults, brand, paper, safety (always last)."""
+    brand = weasyprint.CSS(string=brand_css(branding), url_fetcher=fetcher, font_config=fonts)
+    return [
+        _theme_sheet(styles / "base.css"),
+        _theme_sheet(styles / "brand-defaults.css"),
+        brand,
+        _theme_sheet(styles / "paper" / f"{branding.paper.lower()}.css"),
+        _theme_sheet(styles / "safety.css"),
+    ]
+
+
+class _Problems(logging.Handler):
+    """Collects what WeasyPrint reports about resources it could not use."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR or "cannot be loaded" in message:
+            self.messages.append(message)
+
+
+@contextlib.contextmanager
+def _watching_weasyprint() -> Iterator[_Problems]:
+    handler = _Problems()
+    weasyprint.LOGGER.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        weasyprint.LOGGER.removeHandler(handler)
+
+
+def render(
+    html: str,
+    *,
+    base: Path,
+    stylesheets: list[weasyprint.CSS],
+    fetcher: ConfinedFetcher,
+    fonts: FontConfiguration,
+) -> weasyprint.Document:
+    """Lay out one leaflet; fail on any refused or missing resource."""
+    with _watching_weasyprint() as problems:
+        try:
+            document = weasyprint.HTML(
+                string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher
+            ).render(stylesheets=stylesheets, font_config=fonts)
+        except RefusedURL as refused:
+            raise LeafletError(str(refused)) from None
+        except FatalURLFetchingError as error:
+            cause = error.__cause__ or error
+            raise LeafletError(f"could not load a file the leaflet needs: {cause}") from None
+    if problems.messages:
+        raise LeafletError("WeasyPrint could not use a resource", problems.messages)
+    return document
+
+
+def write(document: weasyprint.Document, identifier: bytes) -> bytes:
+    """The PDF bytes of a rendered leaflet, with a stable identifier."""
+    with _watching_weasyprint() as problems:
+        data = document.write_pdf(pdf_identifier=identifier)
+    if problems.messages:
+        raise LeafletError("WeasyPrint could not use a resource", problems.messages)
+    return data

@@ -1,0 +1,90 @@
+"""Where a project's clinics, handouts, templates and styles live, and how to find them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_FORM = "lowercase letters, digits and hyphens, such as 'bright-smile'"
+LANG = re.compile(r"^[a-z]{2,3}$")
+HOME = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders of one leaflet project (by default, the one this tool ships in)."""
+
+    root: Path = HOME
+
+    @property
+    def clinics(self) -> Path:
+        """Folder of clinic files, `<slug>.toml`, each with an asset folder `<slug>/`."""
+        return self.root / "clinics"
+
+    @property
+    def handouts(self) -> Path:
+        """Folder of handouts, `<id>/<lang>.md`."""
+        return self.root / "handouts"
+
+    @property
+    def templates(self) -> Path:
+        """The theme's Jinja templates."""
+        return self.root / "templates"
+
+    @property
+    def styles(self) -> Path:
+        """The theme's print stylesheets."""
+        return self.root / "styles"
+
+    def clinic_slugs(self) -> list[str]:
+        """Every clinic in the project, by slug."""
+        return sorted(path.stem for path in self.clinics.glob("*.toml") if SLUG.match(path.stem))
+
+    def handout_ids(self) -> list[str]:
+        """Every handout in the project, by id."""
+        return sorted(
+            path.name
+            for path in self.handouts.iterdir()
+            if path.is_dir() and SLUG.match(path.name) and any(path.glob("*.md"))
+        )
+
+    def handout_langs(self, handout_id: str) -> list[str]:
+        """The languages a handout is written in."""
+        folder = self.handouts / handout_id
+        return sorted(path.stem for path in folder.glob("*.md") if LANG.match(path.stem))
+
+    def known_clinic(self, slug: str) -> str:
+        """`slug` if a clinic of that name is here, else a usage error listing them."""
+        return _known(slug, self.clinic_slugs(), "clinic")
+
+    def known_handout(self, handout_id: str) -> str:
+        """`handout_id` if a handout of that id is here, else a usage error listing them."""
+        return _known(handout_id, self.handout_ids(), "handout")
+
+    def clinic_file(self, slug: str) -> Path:
+        """The clinic file for `slug`."""
+        return self.clinics / f"{slug}.toml"
+
+    def handout_file(self, handout_id: str, lang: str) -> Path:
+        """The Markdown file of a handout in one language."""
+        return self.handouts / handout_id / f"{lang}.md"
+
+
+def _known(name: str, available: list[str], kind: str) -> str:
+    """Return `name` if it is one of `available`, else a usage error listing them."""
+    if name in available:
+        return name
+    listing = ", ".join(available) or "none yet"
+    if not SLUG.match(name):
+        raise ConfigError(
+            f"{kind} '{name}' is not a valid {kind} id: use {SLUG_FORM} "
+            f"(available: {listing})"
+        )
+    close = difflib.get_close_matches(name, available, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    raise ConfigError(f"no {kind} named '{name}' ({hint}available: {listing})")

@@ -1,0 +1,66 @@
+"""`init`: a new clinic file, commented so staff can fill it in without reading the docs."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import tomlkit
+
+from .errors import ConfigError, shown
+from .project import SLUG, Project
+
+TEMPLATE = """\
+# Branding for {name}. Only `name` is required: delete or fill in the rest.
+# Paths are relative to this file and must be inside the clinic's folder, {slug}/.
+name = {quoted}
+paper = "A4"            # A4, Letter or A5
+language = "en"
+# approver = "Dr Jane Example, Clinical Lead"
+# footer_note = "Printed for patients of {name}."
+
+# [logo]
+# file = "{slug}/logo.svg"   # SVG, PNG or JPEG
+# alt = "{name} logo"        # what a screen reader says instead of the picture
+
+[colours]               # any CSS colour: #1a5f7a, rgb(26 95 122), navy
+primary = "#1a5f7a"
+accent = "#f2a541"
+
+[font]
+family = "Lato"         # Lato, Open Sans, Inter, Noto Sans, Noto Serif or DejaVu Sans
+
+[contact]
+# address = \"\"\"12 High Street
+# Exampletown EX1 2AB\"\"\"
+# phone = "+44 20 7946 0000"
+# email = "hello@clinic.example"
+# website = "https://clinic.example"
+# opening_hours = "Monday to Friday, 9:00 to 17:00"
+# booking_url = "https://clinic.example/book"
+"""
+
+
+def slug_for(name: str) -> str:
+    """A file-name slug for a clinic's display name: 'Bright Smile' -> 'bright-smile'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def write_clinic_file(project: Project, name: str) -> Path:
+    """Create `clinics/<slug>.toml` and its folder; refuse to replace an existing file."""
+    slug = slug_for(name)
+    if not SLUG.match(slug):
+        raise ConfigError(f"NAME: cannot make a file name from '{name}'; use letters or digits")
+    path = project.clinics / f"{slug}.toml"
+    text = TEMPLATE.format(name=name, slug=slug, quoted=tomlkit.string(name).as_string())
+    project.clinics.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as stream:  # "x": never overwrite
+            stream.write(text)
+    except FileExistsError:
+        raise ConfigError(f"{shown(path)} already exists; edit it, or choose another name") from None
+    os.makedirs(project.clinics / slug, exist_ok=True)
+    return path

@@ -1,0 +1,95 @@
+"""The Jinja environment and `render_page()`: branding + handout -> one HTML page.
+
+Search order, one list: the clinic's own template folder, then `templates/`, then
+`!theme/...` for an override that extends the very file it replaces. Every template is
+sandboxed, autoescaped whatever its name, and an undefined name is an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from .branding import Branding
+from .content import Handout
+from .errors import LeafletError, shown
+
+PAGE = "leaflet.html"
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A `FileSystemLoader` that also refuses symlinks leading out of its folder."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple:
+        """Load `template`, refusing one whose real path leaves the search folder."""
+        source, filename, uptodate = super().get_source(environment, template)
+        roots = [os.path.realpath(folder) for folder in self.searchpath]
+        real = os.path.realpath(filename)
+        if not any(real.startswith(root + os.sep) for root in roots):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+def search_path(templates: Path, clinic_templates: Path | None) -> list[jinja2.BaseLoader]:
+    """The template search order for one clinic."""
+    theme = ConfinedLoader(templates)
+    own = [ConfinedLoader(clinic_templates)] if clinic_templates else []
+    return [*own, theme, jinja2.PrefixLoader({"!theme": theme})]
+
+
+@functools.lru_cache(maxsize=64)
+def environment(templates: Path, clinic_templates: Path | None) -> jinja2.Environment:
+    """One sandboxed environment per template search order, kept for the whole batch."""
+    return SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(search_path(templates, clinic_templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_page(
+    templates: Path, branding: Branding, handout: Handout, stylesheets: list[str]
+) -> str:
+    """The leaflet's HTML for one clinic and one handout."""
+    env = environment(templates, branding.theme.templates)
+    try:
+        return env.get_template(PAGE).render(
+            clinic=branding,
+            handout=handout,
+            meta=handout.meta,
+            author_stylesheets=stylesheets,
+        )
+    except jinja2.TemplateError as error:
+        raise LeafletError(_describe(error, branding, templates)) from None
+
+
+def _describe(error: jinja2.TemplateError, branding: Branding, templates: Path) -> str:
+    """Name the template file and line where `error` happened, in plain words."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    frame = error.__traceback__
+    while frame is not None:  # Jinja rewrites tracebacks so templates appear as frames
+        code = frame.tb_frame.f_code.co_filename
+        if code.endswith(".html"):
+            filename, line = code, frame.tb_lineno
+        frame = frame.tb_next
+    where = shown(Path(filename)) if filename else shown(templates / PAGE)
+    where += f": line {line}" if line else ""
+    if isinstance(error, jinja2.sandbox.SecurityError):
+        what = f"unsafe access refused by the template sandbox ({error})"
+    elif isinstance(error, jinja2.TemplateNotFound):
+        allowed = [f"{shown(templates)}/"]
+        if branding.theme.templates:
+            allowed.insert(0, f"{shown(branding.theme.templates)}/")
+        what = (f"template '{error.name}' is not allowed or not found (templates may use only "
+                f"files from {' and '.join(allowed)})")
+    elif isinstance(error, jinja2.UndefinedError):
+        what = f"{error.message} (a template may use only clinic, handout and meta)"
+    else:
+        what = error.message or type(error).__name__
+    return f"{where}: {what}"
