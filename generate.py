@@ -51,11 +51,11 @@ def build(project: Project, clinics: tuple[str, ...], handouts: tuple[str, ...],
     1 when any leaflet failed, 2 for bad options or an invalid clinic or handout named
     on the command line.
     """
-    named = bool(clinics) or bool(handouts)
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = out if out is not None else project.root / "build"
-    report = build_leaflets(project, slugs, ids, out, named=named, on_done=_progress)
+    report = build_leaflets(project, slugs, ids, out, named_clinics=bool(clinics),
+                            named_handouts=bool(handouts), on_done=_progress)
     click.echo(f"Built {len(report.built)} leaflet(s), {len(report.failures)} failed.")
     _fail_if_any(report.failures)
 

@@ -15,7 +15,7 @@ import defusedxml.ElementTree
 import tinycss2
 from defusedxml import DefusedXmlException
 from fontTools.ttLib import TTFont, TTLibError
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 MB = 1024 * 1024
 MAX_LOGO_BYTES = 5 * MB
@@ -57,7 +57,10 @@ def check_logo(path: Path) -> str:
 def _check_raster(data: bytes, expected: str, name: str) -> None:
     # Pillow's own bomb check fires inside open(), before we can say the size; ours is
     # stricter and runs on the header alone, so its check is off for this one call.
+    # WeasyPrint sets LOAD_TRUNCATED_IMAGES for the whole process: a cut-short logo
+    # must fail here, not print half-drawn.
     limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(io.BytesIO(data), formats=["PNG", "JPEG"]) as image:
             width, height = image.size  # read from the header, before any pixels
@@ -75,6 +78,7 @@ def _check_raster(data: bytes, expected: str, name: str) -> None:
         raise ValueError(f"'{name}' is damaged or cut short ({error})") from None
     finally:
         Image.MAX_IMAGE_PIXELS = limit
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
 
 
 def _check_svg(data: bytes) -> None:

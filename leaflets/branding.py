@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from . import assets
 from .errors import problems_error, shown
+from .glyphs import installed_family_file
 from .messages import describe_errors
 
 BUNDLED_FONTS = ("Lato", "Open Sans", "Inter", "Noto Sans", "Noto Serif", "DejaVu Sans")
@@ -176,6 +177,10 @@ class Font(_Strict):
             raise _error("font", "'{family}' is not a font this project ships ({bundled}); "
                          "choose one of those or list its font files under files",
                          family=family, bundled=", ".join(BUNDLED_FONTS))
+        if not info.data.get("files") and installed_family_file(family) is None:
+            raise _error("font", "'{family}' is not installed on this machine, so another font "
+                         "would be used instead; run the README's set-up command",
+                         family=family)
         return family
 
 

@@ -68,6 +68,15 @@ def make_leaflet(project: Project, branding: Branding, handout: Handout) -> byte
     return pdf.write(document, identifier[:32].encode())
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temporary file in the same folder, then rename."""
     try:
@@ -77,6 +86,7 @@ def write_atomic(target: Path, data: bytes) -> None:
     except OSError as error:
         raise LeafletError(f"cannot write {shown(target)}: {error.strerror}") from None
     try:
+        os.fchmod(handle, 0o666 & ~_UMASK)  # mkstemp makes 0600; a leaflet is for sharing
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -111,15 +121,21 @@ def build(
     handouts: Iterable[str],
     out: Path,
     *,
-    named: bool = False,
+    named_clinics: bool = False,
+    named_handouts: bool = False,
     on_done: Callable[[Path | Failure], None] = lambda _: None,
 ) -> Report:
-    """Build every clinic x handout leaflet; `named` marks a clinic or handout the user named."""
+    """Build every clinic x handout leaflet.
+
+    A clinic or handout the user named that cannot be loaded is a usage error (exit 2);
+    one found by listing the project is one more failed leaflet (exit 1).
+    """
     check_out_folder(out)
     report = Report()
     documents: dict[str, Handout | None] = {}
     for slug in clinics:
-        branding = _load(load_branding, project.clinic_file(slug), named, report.failures, slug)
+        branding = _load(load_branding, project.clinic_file(slug), named_clinics, report.failures,
+                         slug)
         if branding is None:
             on_done(report.failures[-1])
             continue
@@ -128,7 +144,7 @@ def build(
             key = f"{handout_id}/{lang}"
             if key not in documents:
                 documents[key] = _load(load_handout, project.handout_file(handout_id, lang),
-                                       named, report.failures, key)
+                                       named_handouts, report.failures, key)
                 if documents[key] is None:
                     on_done(report.failures[-1])
             handout = documents[key]

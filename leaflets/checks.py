@@ -11,8 +11,10 @@ import weasyprint
 
 from .branding import Branding
 from .content import Handout
+from .errors import shown
+from .glyphs import installed_family_file, undrawable
 
-MAX_PAGES = {"A4": 9, "Letter": 9, "A5": 9}
+MAX_PAGES = {"A4": 4, "Letter": 4, "A5": 8}
 
 
 def check_leaflet(document: weasyprint.Document, handout: Handout, branding: Branding) -> list[str]:
@@ -25,6 +27,7 @@ def check_leaflet(document: weasyprint.Document, handout: Handout, branding: Bra
         for title, anchor in handout.required_ids().items()
         if anchor not in rendered
     ]
+    problems += _undrawable_characters(where, handout, branding)
     limit = MAX_PAGES[branding.paper]
     if len(document.pages) > limit:
         problems.append(
@@ -32,3 +35,22 @@ def check_leaflet(document: weasyprint.Document, handout: Handout, branding: Bra
             f"{branding.paper} paper is {limit} (shorten {handout.file.name})"
         )
     return problems
+
+
+def _undrawable_characters(where: str, handout: Handout, branding: Branding) -> list[str]:
+    """A problem for each character no font can draw, naming the file it comes from."""
+    clinic_text = " ".join(
+        str(value)
+        for value in (branding.name, branding.approver, branding.footer_note,
+                      *branding.contact.model_dump().values())
+        if value
+    )
+    handout_text = handout.html.striptags() + handout.meta.title + handout.meta.summary
+    handout_text += " ".join(handout.meta.sources)
+    files = list(branding.font.files) or [installed_family_file(branding.font.family)]
+    return [
+        f"{where}: no installed font can draw '{char}' (U+{ord(char):04X}) in "
+        f"{shown(handout.file if char in handout_text else branding.file)}; it would print "
+        "as an empty box (remove it, or use a font that has it)"
+        for char in undrawable(handout_text + clinic_text, [path for path in files if path])
+    ]

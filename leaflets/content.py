@@ -9,6 +9,7 @@ own folder, with alt text.
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ _TAGS = {
     "blockquote", "code", "table", "thead", "tbody", "tr", "th", "td", "hr",
 }
 _ATTRIBUTES = {
-    "section": {"id", "class"}, "h2": {"id"}, "h3": {"id"},
+    "section": {"class"}, "h2": {"id"}, "h3": {"id"},
     "a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"},
 }
 Text = Annotated[str, Field(min_length=1, max_length=300)]
@@ -134,9 +135,10 @@ def _front_matter(path: Path, text: str) -> tuple[HandoutMeta, str]:
         data = tomllib.loads(block)
     except tomllib.TOMLDecodeError as error:
         # tomllib counts lines from the block; the file has the opening +++ above it.
-        line = getattr(error, "lineno", None)
-        where = f"line {line + 1}: " if line else ""
-        raise problems_error(path, [f"{where}front matter is not valid TOML ({error.msg})"]) from None
+        found = re.search(r"(.*) \(at line (\d+), column (\d+)\)", str(error))
+        what, where = (found[1], f"line {int(found[2]) + 1}, column {found[3]}: ") if found else (
+            str(error), "")
+        raise problems_error(path, [f"{where}front matter is not valid TOML ({what})"]) from None
     try:
         return HandoutMeta.model_validate(data), body
     except ValidationError as error:
@@ -189,7 +191,8 @@ class _Sectioner(markdown.treeprocessors.Treeprocessor):
                 section = Section(title, section_id(title))
                 self.sections.append(section)
                 boxed = " risk-box" if title in self.meta.boxed_sections else ""
-                current = ET.SubElement(root, "section", {"id": section.id, "class": f"section{boxed}"})
+                child.set("id", section.id)  # checks.py looks for it on the rendered pages
+                current = ET.SubElement(root, "section", {"class": f"section{boxed}"})
             current.append(child)
 
     def _check_image(self, image: ET.Element) -> None:

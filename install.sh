@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the leaflet generator needs on Debian or Ubuntu, into .venv/ beside this file:
+# WeasyPrint's system libraries (Pango, HarfBuzz), the fonts clinics may choose, and the
+# poppler and qpdf tools used to look at and check PDFs. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+  python3-venv python3-pip
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig shared-mime-info
+  fonts-lato fonts-open-sans fonts-inter fonts-noto-core fonts-dejavu-core
+  poppler-utils qpdf
+)
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+"${as_root[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}"
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[${1:-}]"

@@ -1,0 +1,65 @@
+"""Can the leaflet's fonts draw every character it prints?
+
+Pango quietly falls back to another installed font for a character the chosen one lacks,
+and draws an empty box when no font has it. A box in a patient's leaflet hides a word,
+so such a character fails the leaflet. Fontconfig, which WeasyPrint uses, answers both
+questions: which file a family name resolves to, and whether any installed font draws a
+character.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess  # noqa: S404 - fixed fontconfig tools, no shell, no user input as code
+import unicodedata
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # controls, format marks, spaces: no glyph needed
+
+
+def _fontconfig(*args: str) -> str:
+    tool = shutil.which(args[0])
+    if tool is None:
+        return ""
+    completed = subprocess.run(  # noqa: S603
+        [tool, *args[1:]], capture_output=True, text=True, check=False, timeout=30
+    )
+    return completed.stdout
+
+
+@functools.lru_cache(maxsize=32)
+def installed_family_file(family: str) -> Path | None:
+    """The regular font file for `family`, or None when fontconfig would substitute another."""
+    found = _fontconfig("fc-match", "-f", "%{family}\t%{file}", f"{family}:style=Regular")
+    families, _, file = found.partition("\t")
+    if family.lower() not in [name.strip().lower() for name in families.split(",")]:
+        return None
+    return Path(file)
+
+
+@functools.lru_cache(maxsize=32)
+def characters_in(path: Path) -> frozenset[int]:
+    """The code points a font file has glyphs for."""
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+@functools.lru_cache(maxsize=4096)
+def some_font_draws(char: str) -> bool:
+    """Whether any installed font has a glyph for `char`."""
+    return bool(_fontconfig("fc-list", f":charset={ord(char):x}", "family").strip())
+
+
+def undrawable(text: str, font_files: list[Path]) -> list[str]:
+    """Characters of `text` that neither the leaflet's fonts nor any installed font can draw."""
+    covered = set().union(*(characters_in(path) for path in font_files))
+    return sorted(
+        char
+        for char in set(text)
+        if unicodedata.category(char) not in _INVISIBLE
+        and ord(char) not in covered
+        and not some_font_draws(char)
+    )

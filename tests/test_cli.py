@@ -1,0 +1,155 @@
+"""The command line: the catalogue's CLI cases, the other commands, and faults while writing."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+
+import pytest
+
+from conftest import HANDOUT, Project, pdf_text
+from leaflets import build as build_module
+
+GOOD = 'name = "Good Probe Clinic"\n'
+BAD = 'name = "Bad Probe Clinic"\n[colours]\naccent = "bluish"\n'
+
+
+def test_cli_04_out_naming_a_file_is_refused(project: Project) -> None:
+    project.clinic("probe", 'name = "Probe Clinic"\n')
+    notes = project.write("notes.txt", "my notes\n")
+    result = project.run("build", "--clinic", "probe", "--out", str(notes))
+    assert result.exit_code == 2
+    assert "notes.txt" in result.stderr and "not a folder" in result.stderr
+    assert notes.read_text() == "my notes\n"
+
+
+def test_cli_05_batch_goes_on_past_a_bad_clinic(project: Project) -> None:
+    project.clinic("aa-probe-good", GOOD)
+    project.clinic("zz-probe-bad", BAD)
+    result = project.run("build", "--handout", HANDOUT)
+    assert result.exit_code == 1
+    assert project.pdf("aa-probe-good").exists()
+    assert not (project.out / "zz-probe-bad").exists()
+    summary = result.stderr.split("Error:", 1)[1]
+    assert "zz-probe-bad" in summary and "accent" in summary and "bluish" in summary
+
+
+def test_cli_06_check_reports_a_bad_clinic_and_writes_nothing(project: Project) -> None:
+    project.clinic("aa-probe-good", GOOD)
+    project.clinic("zz-probe-bad", BAD)
+    result = project.run("check")
+    assert result.exit_code in (1, 2)
+    assert "zz-probe-bad" in result.stderr and "accent" in result.stderr
+    assert "ok      clinics/aa-probe-good.toml" in result.stdout or "aa-probe-good" in result.stdout
+    assert not project.out.exists()
+
+
+def test_cli_07_failed_rebuild_leaves_the_earlier_pdf_untouched(project: Project) -> None:
+    project.clinic("probe", 'name = "Probe Clinic"\n')
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    before = project.pdf("probe").read_bytes()
+    project.clinic("probe", 'name = "Probe Clinic"\n[colours]\naccent = "bluish"\n')
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 2
+    assert project.pdf("probe").read_bytes() == before
+    assert project.leftovers() == []
+
+
+def test_built_pdf_has_the_usual_file_permissions(project: Project) -> None:
+    project.clinic("probe", 'name = "Probe Clinic"\n')
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert project.pdf("probe").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_cli_08_init_refuses_to_overwrite(project: Project) -> None:
+    original = project.clinic("probe", 'name = "Probe Clinic"\n# mine\n').read_bytes()
+    result = project.run("init", "probe")
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr
+    assert (project.root / "clinics" / "probe.toml").read_bytes() == original
+
+
+def test_init_then_build_makes_a_branded_leaflet(project: Project) -> None:
+    result = project.run("init", "Riverside Skin & Hair")
+    assert result.exit_code == 0, result.output
+    path = project.root / "clinics" / "riverside-skin-hair.toml"
+    assert path.exists() and (project.root / "clinics" / "riverside-skin-hair").is_dir()
+    assert project.run("check").exit_code == 0
+    result = project.run("build", "--clinic", "riverside-skin-hair")
+    assert result.exit_code == 0, result.output
+    assert "Riverside Skin & Hair" in pdf_text(project.pdf("riverside-skin-hair"))
+
+
+def test_list_shows_clinics_and_handouts(project: Project) -> None:
+    project.clinic("probe", 'name = "Probe Clinic"\n')
+    result = project.run("list")
+    assert result.exit_code == 0
+    assert "probe" in result.stdout and f"{HANDOUT} (en)" in result.stdout
+
+
+def test_version_and_help(project: Project) -> None:
+    assert project.run("--version").stdout.startswith("leaflets, version ")
+    for command in ("build", "check", "init", "list"):
+        result = project.run(command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [(errno.ENOSPC, "No space left on device"), (errno.EROFS, "Read-only file system")],
+    ids=["disk-full", "read-only"],
+)
+def test_a_failed_write_keeps_the_earlier_pdf_and_leaves_no_temp_file(
+    project: Project, monkeypatch: pytest.MonkeyPatch, failure: int, reason: str
+) -> None:
+    project.clinic("probe", 'name = "Probe Clinic"\n')
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    before = project.pdf("probe").read_bytes()
+
+    def full_disk(fd: int) -> None:
+        raise OSError(failure, os.strerror(failure))
+
+    monkeypatch.setattr(build_module.os, "fsync", full_disk)
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1
+    assert f"{HANDOUT}-en.pdf" in result.stderr and reason in result.stderr
+    assert project.pdf("probe").read_bytes() == before
+    assert project.leftovers() == []
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):  # noqa: ANN001, ANN201
+    """A 16 KB tmpfs, smaller than any leaflet (needs root, as on CI)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)],
+                          capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (not root)")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_keeps_the_earlier_pdf(project: Project, tiny_disk) -> None:  # noqa: ANN001
+    project.clinic("probe", 'name = "Probe Clinic"\n')
+    earlier = tiny_disk / "probe" / f"{HANDOUT}-en.pdf"
+    earlier.parent.mkdir()
+    earlier.write_bytes(b"%PDF-1.7 earlier leaflet")
+    result = project.run("build", "--clinic", "probe", "--out", str(tiny_disk))
+    assert result.exit_code == 1
+    assert f"{HANDOUT}-en.pdf" in result.stderr and "No space left on device" in result.stderr
+    assert earlier.read_bytes() == b"%PDF-1.7 earlier leaflet"
+    assert sorted(p.name for p in earlier.parent.iterdir()) == [earlier.name]
+
+
+def test_a_read_only_output_folder_is_reported(project: Project, tiny_disk) -> None:  # noqa: ANN001
+    project.clinic("probe", 'name = "Probe Clinic"\n')
+    (tiny_disk / "probe").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
+    result = project.run("build", "--clinic", "probe", "--out", str(tiny_disk))
+    assert result.exit_code == 1
+    assert f"{HANDOUT}-en.pdf" in result.stderr and "Read-only file system" in result.stderr
+    assert list((tiny_disk / "probe").iterdir()) == []

@@ -1,0 +1,190 @@
+"""The safety invariants: the risk sections always print, readable, and rendering is confined."""
+
+from __future__ import annotations
+
+import os
+
+import pdfplumber
+import pytest
+from weasyprint.urls import FatalURLFetchingError
+
+from conftest import HANDOUT, Project, pdf_text
+from leaflets.pdf import ConfinedFetcher
+
+PROBE = 'name = "Probe Clinic"\n'
+RISK_HEADINGS = ("Who should not use it", "Risks and side effects", "When to get medical help")
+
+
+def with_css(project: Project, css: str) -> None:
+    project.clinic("probe", PROBE + '[theme]\nextra_css = "probe/extra.css"\n')
+    project.write("clinics/probe/extra.css", css)
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        ".risk-box { display: none; }",
+        ".risk-box, .risk-box * { color: #fff !important; background: #fff !important; }",
+        ".risk-box { visibility: hidden; opacity: 0; height: 0; overflow: hidden; }",
+        "section.risk-box h2, section.risk-box p, section.risk-box li { display: none !important; }",
+        ":root { --brand-text: #fff; --brand-heading: #fff; } body { color: #fff; }",
+    ],
+    ids=["display-none", "white-on-white", "hidden-collapsed", "children-hidden", "variables"],
+)
+def test_clinic_css_cannot_hide_the_risk_box(project: Project, css: str) -> None:
+    with_css(project, css)
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 0, result.output
+    pdf = project.pdf("probe")
+    text = " ".join(pdf_text(pdf).split())
+    for heading in RISK_HEADINGS:
+        assert heading in text
+    assert "infection" in text and "irritation" in text
+    with pdfplumber.open(pdf) as document:
+        risk_chars = [
+            char for page in document.pages for char in page.chars
+            if char["non_stroking_color"] in [(0.102, 0.102, 0.102), [0.102, 0.102, 0.102]]
+            or _dark(char["non_stroking_color"])
+        ]
+    assert len(risk_chars) > 500  # the risk text is drawn dark, not white
+
+
+def _dark(colour) -> bool:
+    values = list(colour or [])
+    return len(values) == 3 and max(values) < 0.2
+
+
+def test_template_override_dropping_the_risk_sections_fails_the_build(project: Project) -> None:
+    project.clinic("probe", PROBE + '[theme]\ntemplates = "probe/templates"\n')
+    project.write(
+        "clinics/probe/templates/leaflet.html",
+        '{% extends "base.html" %}{% block body %}<p>Microneedling is lovely.</p>{% endblock %}',
+    )
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1
+    for fragment in ("clinic 'probe'", f"handout '{HANDOUT}'", *RISK_HEADINGS):
+        assert fragment in result.stderr
+    assert not project.pdf("probe").exists()
+
+
+def test_clinic_css_hiding_an_ordinary_required_section_fails_the_build(project: Project) -> None:
+    with_css(project, "#aftercare { display: none; }")
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1
+    assert "required section 'Aftercare' is missing" in result.stderr
+
+
+def test_template_override_changing_one_block_keeps_the_theme(project: Project) -> None:
+    project.clinic("probe", PROBE + '[theme]\ntemplates = "probe/templates"\n')
+    project.write(
+        "clinics/probe/templates/leaflet.html",
+        '{% extends "base.html" %}\n'
+        "{% block contact %}{{ super() }}<p>Walk-ins welcome on Saturdays.</p>{% endblock %}",
+    )
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_text(project.pdf("probe")).split())
+    assert "Walk-ins welcome on Saturdays." in text and "Contact us" in text
+    assert "When to get medical help" in text
+
+
+def test_override_may_extend_the_theme_file_it_replaces(project: Project) -> None:
+    project.clinic("probe", PROBE + '[theme]\ntemplates = "probe/templates"\n')
+    project.write(
+        "clinics/probe/templates/leaflet.html",
+        '{% extends "!theme/leaflet.html" %}{% block footer %}<p>Our own footer.</p>{% endblock %}',
+    )
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 0, result.output
+    assert "Our own footer." in pdf_text(project.pdf("probe"))
+
+
+def test_fetcher_refuses_network_and_outside_files(project: Project) -> None:
+    allowed = project.root / "styles"
+    fetcher = ConfinedFetcher([allowed])
+    refused = [
+        "http://127.0.0.1:9/x.png",
+        "https://example.org/a.css",
+        "data:text/css,body{}",
+        (project.outside / "canary.css").as_uri(),
+        (allowed / "%2E%2E" / "%2E%2E" / "outside" / "canary.css").as_uri().replace("%252E", "%2E"),
+        "file://otherhost/etc/passwd",
+    ]
+    for url in refused:
+        with pytest.raises(FatalURLFetchingError, match="refused to load"):
+            fetcher.fetch(url)
+    response = fetcher.fetch((allowed / "base.css").as_uri())
+    assert b"@page" in response.read()
+    response.close()
+
+
+def test_fetcher_resolves_symlinks_before_judging(project: Project) -> None:
+    link = project.root / "styles" / "sneaky.css"
+    os.symlink(project.outside / "canary.css", link)
+    with pytest.raises(FatalURLFetchingError, match="refused to load"):
+        ConfinedFetcher([project.root / "styles"]).fetch(link.as_uri())
+
+
+def test_symlinked_logo_leading_outside_is_refused(project: Project) -> None:
+    (project.root / "clinics" / "probe").mkdir()
+    os.symlink(project.outside / "canary.svg", project.root / "clinics" / "probe" / "logo.svg")
+    project.clinic("probe", PROBE + '[logo]\nfile = "probe/logo.svg"\nalt = "Probe"\n')
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 2
+    assert "logo.file" in result.stderr and "outside the clinic's folder" in result.stderr
+
+
+def test_clinic_text_is_printed_literally(project: Project, local_server) -> None:
+    project.clinic(
+        "probe",
+        'name = "Smith & Sons <b>Clinic</b>"\n[contact]\n'
+        'address = "<script>alert(1)</script> {{ 7*7 }}"\n',
+    )
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 0, result.output
+    text = pdf_text(project.pdf("probe"))
+    assert "Smith & Sons <b>Clinic</b>" in text
+    assert "<script>alert(1)</script> {{ 7*7 }}" in text
+
+
+def test_a_long_word_and_a_wide_table_stay_inside_the_margins(project: Project) -> None:
+    project.clinic("probe", PROBE)
+    word = "https://example.org/" + "a" * 300
+    table = "| " + " | ".join(f"C{n}" for n in range(40)) + " |\n|" + "---|" * 40 + "\n"
+    table += "| " + " | ".join("wide" for _ in range(40)) + " |\n"
+    project.append_to_handout(f"A long link: {word}\n\n{table}")
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(project.pdf("probe")) as document:
+        for page in document.pages:
+            assert all(0 <= char["x0"] and char["x1"] <= page.width - 30 for char in page.chars)
+
+
+def test_a_character_no_font_can_draw_fails_naming_it(project: Project) -> None:
+    project.clinic("probe", PROBE)
+    project.append_to_handout("A character no font has: \u0378.")
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1
+    assert "U+0378" in result.stderr and "en.md" in result.stderr
+    assert not project.pdf("probe").exists()
+
+
+def test_markdown_image_inside_the_handout_folder_is_allowed(project: Project) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (60, 40), "#3366aa").save(project.root / "handouts" / HANDOUT / "diagram.png")
+    project.clinic("probe", PROBE)
+    project.append_to_handout("![A diagram of the scalp](diagram.png)")
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 0, result.output
+
+
+def test_markdown_image_without_alt_text_is_refused(project: Project) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (60, 40), "#3366aa").save(project.root / "handouts" / HANDOUT / "diagram.png")
+    project.clinic("probe", PROBE)
+    project.append_to_handout("![](diagram.png)")
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1
+    assert "en.md" in result.stderr and "no alt text" in result.stderr
