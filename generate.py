@@ -12,7 +12,8 @@ import click
 
 from leaflets import __version__
 from leaflets.branding import load_branding
-from leaflets.build import Failure, build as build_leaflets
+from leaflets.build import Failure
+from leaflets.build import build as build_leaflets
 from leaflets.content import load_handout
 from leaflets.errors import LeafletError, shown
 from leaflets.project import HOME, Project
@@ -22,7 +23,10 @@ from leaflets.scaffold import write_clinic_file
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="leaflets")
 @click.option(
-    "--project", "root", type=click.Path(file_okay=False, path_type=Path), default=HOME,
+    "--project",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=HOME,
     show_default="the folder this tool is in",
     help="Project folder holding clinics/, handouts/, templates/ and styles/.",
 )
@@ -36,15 +40,30 @@ def cli(ctx: click.Context, root: Path) -> None:
 
 
 @cli.command()
-@click.option("--clinic", "clinics", multiple=True, metavar="SLUG",
-              help="Build for this clinic only (repeatable). Default: every clinic.")
-@click.option("--handout", "handouts", multiple=True, metavar="ID",
-              help="Build this handout only (repeatable). Default: every handout.")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Output folder.  [default: build/ in the project]")
+@click.option(
+    "--clinic",
+    "clinics",
+    multiple=True,
+    metavar="SLUG",
+    help="Build for this clinic only (repeatable). Default: every clinic.",
+)
+@click.option(
+    "--handout",
+    "handouts",
+    multiple=True,
+    metavar="ID",
+    help="Build this handout only (repeatable). Default: every handout.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder.  [default: build/ in the project]",
+)
 @click.pass_obj
-def build(project: Project, clinics: tuple[str, ...], handouts: tuple[str, ...],
-          out: Path | None) -> None:
+def build(
+    project: Project, clinics: tuple[str, ...], handouts: tuple[str, ...], out: Path | None
+) -> None:
     """Build leaflets: every clinic x every handout, or the ones named.
 
     Writes <out>/<clinic>/<handout>-<lang>.pdf. Exit status 0 when all were built,
@@ -54,8 +73,15 @@ def build(project: Project, clinics: tuple[str, ...], handouts: tuple[str, ...],
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = out if out is not None else project.root / "build"
-    report = build_leaflets(project, slugs, ids, out, named_clinics=bool(clinics),
-                            named_handouts=bool(handouts), on_done=_progress)
+    report = build_leaflets(
+        project,
+        slugs,
+        ids,
+        out,
+        named_clinics=bool(clinics),
+        named_handouts=bool(handouts),
+        on_done=_progress,
+    )
     click.echo(f"Built {len(report.built)} leaflet(s), {len(report.failures)} failed.")
     _fail_if_any(report.failures)
 

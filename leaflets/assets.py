@@ -139,7 +139,7 @@ def check_stylesheet(path: Path) -> None:
         if parts.scheme or parts.netloc or target.startswith("/") or ".." in target.split("/"):
             raise ValueError(
                 f"loads '{target}' (line {line}); a clinic stylesheet may load only files "
-                "beside it, by a relative path such as url(\"fonts/MyFont.woff2\")"
+                'beside it, by a relative path such as url("fonts/MyFont.woff2")'
             )
 
 
@@ -150,7 +150,9 @@ def _css_references(nodes: list) -> list[tuple[str, int]]:
         if node.type == "url":
             found.append((node.value, node.source_line))
         elif node.type == "function" and node.lower_name in ("url", "src"):
-            found += [(arg.value, node.source_line) for arg in node.arguments if arg.type == "string"]
+            found += [
+                (arg.value, node.source_line) for arg in node.arguments if arg.type == "string"
+            ]
         elif node.type == "at-rule" and node.lower_at_keyword == "import":
             found += [(arg.value, node.source_line) for arg in node.prelude if arg.type == "string"]
         for child in ("prelude", "content", "arguments"):

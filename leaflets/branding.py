@@ -41,11 +41,17 @@ def _error(kind: str, message: str, **values: object) -> PydanticCustomError:
 
 def _plain_text(value: str, *, multiline: bool = False) -> str:
     for char in value:
-        if char in _HIDDEN or (unicodedata.category(char) == "Cc" and not (multiline and char in "\n\t")):
+        if char in _HIDDEN or (
+            unicodedata.category(char) == "Cc" and not (multiline and char in "\n\t")
+        ):
             code = f"U+{ord(char):04X}"
             name = unicodedata.name(char, "a control character")
-            raise _error("hidden_char", "contains {code} ({name}), a hidden character; remove it",
-                         code=code, name=name)
+            raise _error(
+                "hidden_char",
+                "contains {code} ({name}), a hidden character; remove it",
+                code=code,
+                name=name,
+            )
     return value.strip()
 
 
@@ -61,8 +67,11 @@ def _colour(value: str) -> str:
     try:
         colour = Color(value)
     except ValueError:
-        raise _error("colour", "'{value}' is not a CSS colour (use one such as #1a5f7a, "
-                     "rgb(26 95 122) or navy)", value=value) from None
+        raise _error(
+            "colour",
+            "'{value}' is not a CSS colour (use one such as #1a5f7a, rgb(26 95 122) or navy)",
+            value=value,
+        ) from None
     if colour.alpha() < 1:
         raise _error("colour", "'{value}' is see-through; use an opaque colour", value=value)
     return colour.convert("srgb").fit().to_string(hex=True)
@@ -72,39 +81,61 @@ def _web_address(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
         scheme = f"the {parts.scheme}: scheme" if parts.scheme else "no scheme"
-        raise _error("url", "'{value}' has {scheme}; a web address must start with https:// "
-                     "or http://", value=value[:80], scheme=scheme)
+        raise _error(
+            "url",
+            "'{value}' has {scheme}; a web address must start with https:// or http://",
+            value=value[:80],
+            scheme=scheme,
+        )
     if parts.username or parts.password:
-        raise _error("url", "'{value}' carries a user name or password; remove it",
-                     value=value[:80])
+        raise _error(
+            "url", "'{value}' carries a user name or password; remove it", value=value[:80]
+        )
     if not parts.hostname or "." not in parts.hostname.strip("."):
-        raise _error("url", "'{value}' has no web host (such as https://clinic.example/book)",
-                     value=value[:80])
+        raise _error(
+            "url",
+            "'{value}' has no web host (such as https://clinic.example/book)",
+            value=value[:80],
+        )
     if len(value) > 300:
-        raise _error("url", "is {length} characters long; the limit is 300 (use a shorter link)",
-                     length=len(value))
+        raise _error(
+            "url",
+            "is {length} characters long; the limit is 300 (use a shorter link)",
+            length=len(value),
+        )
     return value
 
 
 def _phone(value: str) -> str:
     if len(value) > 20 or not set(value) <= set("0123456789 +()-"):
-        raise _error("phone", "'{value}' is not a phone number (digits, spaces and + ( ) - "
-                     "only, at most 20 characters)", value=value[:40])
+        raise _error(
+            "phone",
+            "'{value}' is not a phone number (digits, spaces and + ( ) - "
+            "only, at most 20 characters)",
+            value=value[:40],
+        )
     return value
 
 
 def _email(value: str) -> str:
     local, at, domain = value.partition("@")
     if not (local and at and "@" not in domain and "." in domain.strip(".")) or " " in value:
-        raise _error("email", "'{value}' is not an email address (such as "
-                     "hello@clinic.example)", value=value[:80])
+        raise _error(
+            "email",
+            "'{value}' is not an email address (such as hello@clinic.example)",
+            value=value[:80],
+        )
     return value
 
 
 def _font_family(value: str) -> str:
     if not value.replace(" ", "").replace("-", "").isalnum() or len(value) > 60:
-        raise _error("font", "'{value}' is not a font family name (letters, digits, spaces and "
-                     "hyphens, such as 'Open Sans')", value=value[:80])
+        raise _error(
+            "font",
+            "'{value}' is not a font family name (letters, digits, spaces and "
+            "hyphens, such as 'Open Sans')",
+            value=value[:80],
+        )
     return value
 
 
@@ -114,15 +145,24 @@ def _in_clinic_folder(value: str, info: ValidationInfo) -> Path:
     folder = (clinic_file.parent / clinic_file.stem).resolve()
     where = f"{shown(clinic_file.parent / clinic_file.stem)}/"
     if Path(value).is_absolute() or "\\" in value:
-        raise _error("path", "'{value}' must be a path relative to the clinic file, inside "
-                     "{where}", value=value, where=where)
+        raise _error(
+            "path",
+            "'{value}' must be a path relative to the clinic file, inside {where}",
+            value=value,
+            where=where,
+        )
     path = (clinic_file.parent / value).resolve()  # symlinks and '..' resolved
     if not path.is_relative_to(folder):
-        raise _error("path", "'{value}' is outside the clinic's folder {where}; put the file "
-                     "there", value=value, where=where)
+        raise _error(
+            "path",
+            "'{value}' is outside the clinic's folder {where}; put the file there",
+            value=value,
+            where=where,
+        )
     if not path.exists():
-        raise _error("path", "'{value}' not found (put the file in {where})",
-                     value=value, where=where)
+        raise _error(
+            "path", "'{value}' not found (put the file in {where})", value=value, where=where
+        )
     return path
 
 
@@ -174,13 +214,20 @@ class Font(_Strict):
     @classmethod
     def _available(cls, family: str, info: ValidationInfo) -> str:
         if not info.data.get("files") and family not in BUNDLED_FONTS:
-            raise _error("font", "'{family}' is not a font this project ships ({bundled}); "
-                         "choose one of those or list its font files under files",
-                         family=family, bundled=", ".join(BUNDLED_FONTS))
+            raise _error(
+                "font",
+                "'{family}' is not a font this project ships ({bundled}); "
+                "choose one of those or list its font files under files",
+                family=family,
+                bundled=", ".join(BUNDLED_FONTS),
+            )
         if not info.data.get("files") and installed_family_file(family) is None:
-            raise _error("font", "'{family}' is not installed on this machine, so another font "
-                         "would be used instead; run the README's set-up command",
-                         family=family)
+            raise _error(
+                "font",
+                "'{family}' is not installed on this machine, so another font "
+                "would be used instead; run the README's set-up command",
+                family=family,
+            )
         return family
 
 
@@ -258,12 +305,20 @@ def _read_toml(path: Path) -> dict:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise problems_error(path, [
-            f"is not UTF-8 text (byte 0x{raw[error.start]:02X} at position {error.start}); "
-            "save it as UTF-8"
-        ]) from None
+        raise problems_error(
+            path,
+            [
+                f"is not UTF-8 text (byte 0x{raw[error.start]:02X} at position {error.start}); "
+                "save it as UTF-8"
+            ],
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise problems_error(path, [f"not valid TOML: {error} (check quotes around text "
-                                    "and colours, such as primary = \"#0055aa\")"]) from None
+        raise problems_error(
+            path,
+            [
+                f"not valid TOML: {error} (check quotes around text "
+                'and colours, such as primary = "#0055aa")'
+            ],
+        ) from None

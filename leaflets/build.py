@@ -60,7 +60,9 @@ def make_leaflet(project: Project, branding: Branding, handout: Handout) -> byte
     extra = [branding.theme.extra_css.as_uri()] if branding.theme.extra_css else []
     html = render_page(project.templates, branding, handout, extra)
     sheets = pdf.stylesheets_for(project.styles, branding, fetcher, fonts)
-    document = pdf.render(html, base=handout.folder, stylesheets=sheets, fetcher=fetcher, fonts=fonts)
+    document = pdf.render(
+        html, base=handout.folder, stylesheets=sheets, fetcher=fetcher, fonts=fonts
+    )
     problems = check_leaflet(document, handout, branding)
     if problems:
         raise LeafletError(problems[0], problems[1:])
@@ -81,8 +83,9 @@ def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temporary file in the same folder, then rename."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                             dir=target.parent)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
     except OSError as error:
         raise LeafletError(f"cannot write {shown(target)}: {error.strerror}") from None
     try:
@@ -134,8 +137,9 @@ def build(
     report = Report()
     documents: dict[str, Handout | None] = {}
     for slug in clinics:
-        branding = _load(load_branding, project.clinic_file(slug), named_clinics, report.failures,
-                         slug)
+        branding = _load(
+            load_branding, project.clinic_file(slug), named_clinics, report.failures, slug
+        )
         if branding is None:
             on_done(report.failures[-1])
             continue
@@ -143,8 +147,13 @@ def build(
             lang = _language(project, handout_id, branding.language)
             key = f"{handout_id}/{lang}"
             if key not in documents:
-                documents[key] = _load(load_handout, project.handout_file(handout_id, lang),
-                                       named_handouts, report.failures, key)
+                documents[key] = _load(
+                    load_handout,
+                    project.handout_file(handout_id, lang),
+                    named_handouts,
+                    report.failures,
+                    key,
+                )
                 if documents[key] is None:
                     on_done(report.failures[-1])
             handout = documents[key]

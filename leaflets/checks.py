@@ -41,8 +41,12 @@ def _undrawable_characters(where: str, handout: Handout, branding: Branding) -> 
     """A problem for each character no font can draw, naming the file it comes from."""
     clinic_text = " ".join(
         str(value)
-        for value in (branding.name, branding.approver, branding.footer_note,
-                      *branding.contact.model_dump().values())
+        for value in (
+            branding.name,
+            branding.approver,
+            branding.footer_note,
+            *branding.contact.model_dump().values(),
+        )
         if value
     )
     handout_text = handout.html.striptags() + handout.meta.title + handout.meta.summary

@@ -29,12 +29,37 @@ from .errors import ConfigError, problems_error, shown
 from .messages import describe_errors
 
 _TAGS = {
-    "section", "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "img", "br",
-    "blockquote", "code", "table", "thead", "tbody", "tr", "th", "td", "hr",
+    "section",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "a",
+    "img",
+    "br",
+    "blockquote",
+    "code",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
 }
 _ATTRIBUTES = {
-    "section": {"class"}, "h2": {"id"}, "h3": {"id"},
-    "a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"},
+    "section": {"class"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"align"},
+    "td": {"align"},
 }
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
@@ -124,10 +149,13 @@ def load_handout(path: Path) -> Handout:
 
 def _front_matter(path: Path, text: str) -> tuple[HandoutMeta, str]:
     if not text.startswith("+++\n"):
-        raise problems_error(path, [
-            "no front matter: the file must start with a +++ block holding id, title, "
-            "summary, version, issue_date, review_date and sources"
-        ])
+        raise problems_error(
+            path,
+            [
+                "no front matter: the file must start with a +++ block holding id, title, "
+                "summary, version, issue_date, review_date and sources"
+            ],
+        )
     block, end, body = text[4:].partition("\n+++\n")
     if not end:
         raise problems_error(path, ["the front matter's closing +++ line is missing"])
@@ -136,8 +164,11 @@ def _front_matter(path: Path, text: str) -> tuple[HandoutMeta, str]:
     except tomllib.TOMLDecodeError as error:
         # tomllib counts lines from the block; the file has the opening +++ above it.
         found = re.search(r"(.*) \(at line (\d+), column (\d+)\)", str(error))
-        what, where = (found[1], f"line {int(found[2]) + 1}, column {found[3]}: ") if found else (
-            str(error), "")
+        what, where = (
+            (found[1], f"line {int(found[2]) + 1}, column {found[3]}: ")
+            if found
+            else (str(error), "")
+        )
         raise problems_error(path, [f"{where}front matter is not valid TOML ({what})"]) from None
     try:
         return HandoutMeta.model_validate(data), body
@@ -200,7 +231,12 @@ class _Sectioner(markdown.treeprocessors.Treeprocessor):
         parts = urlsplit(target)
         folder = self.path.parent.resolve()
         local = (folder / unquote(parts.path)).resolve()
-        if parts.scheme or parts.netloc or target.startswith("/") or not local.is_relative_to(folder):
+        if (
+            parts.scheme
+            or parts.netloc
+            or target.startswith("/")
+            or not local.is_relative_to(folder)
+        ):
             self.problems.append(
                 f"image '{target}' is not allowed: a handout's images must be files in its own "
                 f"folder {shown(self.path.parent)}/, given as a relative path"
@@ -208,4 +244,6 @@ class _Sectioner(markdown.treeprocessors.Treeprocessor):
         elif not local.is_file():
             self.problems.append(f"image '{target}' not found in {shown(self.path.parent)}/")
         elif not image.get("alt", "").strip():
-            self.problems.append(f"image '{target}' has no alt text: write ![what it shows]({target})")
+            self.problems.append(
+                f"image '{target}' has no alt text: write ![what it shows]({target})"
+            )

@@ -20,11 +20,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from . import assets, palette
+from .branding import Branding
+from .errors import LeafletError, shown
 
 # fontTools, used by WeasyPrint to subset fonts, warns about harmless quirks of font files.
 logging.getLogger("fontTools").setLevel(logging.ERROR)
-from .branding import Branding
-from .errors import LeafletError, shown
 
 
 class RefusedURL(FatalURLFetchingError):

@@ -82,8 +82,7 @@ def _known(name: str, available: list[str], kind: str) -> str:
     listing = ", ".join(available) or "none yet"
     if not SLUG.match(name):
         raise ConfigError(
-            f"{kind} '{name}' is not a valid {kind} id: use {SLUG_FORM} "
-            f"(available: {listing})"
+            f"{kind} '{name}' is not a valid {kind} id: use {SLUG_FORM} (available: {listing})"
         )
     close = difflib.get_close_matches(name, available, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""

@@ -61,6 +61,8 @@ def write_clinic_file(project: Project, name: str) -> Path:
         with open(path, "x", encoding="utf-8") as stream:  # "x": never overwrite
             stream.write(text)
     except FileExistsError:
-        raise ConfigError(f"{shown(path)} already exists; edit it, or choose another name") from None
+        raise ConfigError(
+            f"{shown(path)} already exists; edit it, or choose another name"
+        ) from None
     os.makedirs(project.clinics / slug, exist_ok=True)
     return path

@@ -86,8 +86,10 @@ def _describe(error: jinja2.TemplateError, branding: Branding, templates: Path) 
         allowed = [f"{shown(templates)}/"]
         if branding.theme.templates:
             allowed.insert(0, f"{shown(branding.theme.templates)}/")
-        what = (f"template '{error.name}' is not allowed or not found (templates may use only "
-                f"files from {' and '.join(allowed)})")
+        what = (
+            f"template '{error.name}' is not allowed or not found (templates may use only "
+            f"files from {' and '.join(allowed)})"
+        )
     elif isinstance(error, jinja2.UndefinedError):
         what = f"{error.message} (a template may use only clinic, handout and meta)"
     else:

@@ -73,7 +73,9 @@ class Project:
 
     def append_to_handout(self, markdown: str) -> None:
         path = self.root / "handouts" / HANDOUT / "en.md"
-        text = markdown.replace("<outside>", str(self.outside)).replace("<local-server>", self.server_url)
+        text = markdown.replace("<outside>", str(self.outside)).replace(
+            "<local-server>", self.server_url
+        )
         path.write_text(path.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
 
     def run(self, *args: str) -> Result:

@@ -20,7 +20,10 @@ from conftest import HANDOUT, Project, pdf_text
 
 BUILD = ("build", "--clinic", "probe", "--handout", HANDOUT)
 PROBE = 'name = "Probe Clinic"\n'
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#05a"/></svg>'
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+    '<rect width="10" height="10" fill="#05a"/></svg>'
+)
 PROBE_FM = """+++
 id = "probe-fm"
 title = "Probe handout"
@@ -50,12 +53,16 @@ def bomb_png(side: int = 20000) -> bytes:
     """A valid 1-bit PNG of side x side pixels, all zeros: tiny on disk, huge in memory."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     row = b"\x00" * (1 + side // 8)
     pixels = zlib.compress(row * side, 9)
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 @dataclass
@@ -74,7 +81,10 @@ class Case:
 
 
 def clinic(body: str, **files: str | bytes) -> dict[str, str | bytes]:
-    return {"clinics/probe.toml": body, **{f"clinics/probe/{k.replace('_', '.')}": v for k, v in files.items()}}
+    return {
+        "clinics/probe.toml": body,
+        **{f"clinics/probe/{k.replace('_', '.')}": v for k, v in files.items()},
+    }
 
 
 FULL = """name = "Bright Smile Hair Clinic"
@@ -107,6 +117,7 @@ booking_url = "https://brightsmile.example/book"
 extra_css = "probe/extra.css"
 """
 
+OVERRIDE = "clinics/probe/templates/leaflet.html"
 TEMPLATES = '[theme]\ntemplates = "probe/templates"\n'
 EXTRA_CSS = '[theme]\nextra_css = "probe/extra.css"\n'
 LOGO = '[logo]\nfile = "probe/logo.png"\nalt = "Probe logo"\n'
@@ -114,132 +125,393 @@ LOGO = '[logo]\nfile = "probe/logo.png"\nalt = "Probe logo"\n'
 CASES = [
     # Builds that must succeed
     Case("OK-01", clinic(PROBE), (0,), texts=("Probe Clinic",)),
-    Case("OK-02", clinic(FULL, logo_svg=SVG, extra_css="h2 { letter-spacing: 0.5pt; }"), (0,),
-         texts=("Bright Smile Hair Clinic", "12 High Street", "hello@brightsmile.example",
-                "Dr Jane Example, Clinical Lead", "Printed for patients of Bright Smile.")),
-    Case("OK-03", clinic(PROBE + 'paper = "Letter"\n[logo]\nfile = "probe/logo.png"\n'
-                         'alt = "Probe Letter Clinic logo"\n', logo_png=png(300, 100)), (0,),
-         extra={"mediabox": (612, 792)}),
-    Case("OK-04", clinic('name = "Smith & Sons <b>Clinic</b>"\n'
-                         'footer_note = \'<img src="<local-server>/footer.png"> Ask at reception\'\n'),
-         (0,), texts=("Smith & Sons <b>Clinic</b>", "Ask at reception")),
-    Case("OK-05", clinic('name = "Clinic {{ 7*191 }}"\n'), (0,), texts=("{{ 7*191 }}",),
-         absent=("1337",)),
+    Case(
+        "OK-02",
+        clinic(FULL, logo_svg=SVG, extra_css="h2 { letter-spacing: 0.5pt; }"),
+        (0,),
+        texts=(
+            "Bright Smile Hair Clinic",
+            "12 High Street",
+            "hello@brightsmile.example",
+            "Dr Jane Example, Clinical Lead",
+            "Printed for patients of Bright Smile.",
+        ),
+    ),
+    Case(
+        "OK-03",
+        clinic(
+            PROBE + 'paper = "Letter"\n[logo]\nfile = "probe/logo.png"\n'
+            'alt = "Probe Letter Clinic logo"\n',
+            logo_png=png(300, 100),
+        ),
+        (0,),
+        extra={"mediabox": (612, 792)},
+    ),
+    Case(
+        "OK-04",
+        clinic(
+            'name = "Smith & Sons <b>Clinic</b>"\n'
+            "footer_note = '<img src=\"<local-server>/footer.png\"> Ask at reception'\n"
+        ),
+        (0,),
+        texts=("Smith & Sons <b>Clinic</b>", "Ask at reception"),
+    ),
+    Case(
+        "OK-05",
+        clinic('name = "Clinic {{ 7*191 }}"\n'),
+        (0,),
+        texts=("{{ 7*191 }}",),
+        absent=("1337",),
+    ),
     # Clinic file: reading and schema
-    Case("CFG-01", clinic("# Probe Clinic: fill in later\n"), (2,), ("probe.toml", "name", "required")),
-    Case("CFG-02", clinic('name = "Probe Clinic"\n\n[colours]\nprimary = #0055aa\n'), (2,),
-         ("probe.toml", "line 4")),
-    Case("CFG-03", clinic(PROBE + '[colours]\nprimry = "#0055aa"\n'), (2,),
-         ("probe.toml", "primry", "did you mean 'primary'")),
-    Case("CFG-04", clinic(PROBE + "[contact]\nphone = 442079460000\n"), (2,),
-         ("probe.toml", "phone", "442079460000", "expected text")),
-    Case("CFG-05", {"clinics/probe.toml": 'name = "Café Clinic"\n'.encode("latin-1")}, (2,),
-         ("probe.toml", "UTF-8")),
+    Case(
+        "CFG-01",
+        clinic("# Probe Clinic: fill in later\n"),
+        (2,),
+        ("probe.toml", "name", "required"),
+    ),
+    Case(
+        "CFG-02",
+        clinic('name = "Probe Clinic"\n\n[colours]\nprimary = #0055aa\n'),
+        (2,),
+        ("probe.toml", "line 4"),
+    ),
+    Case(
+        "CFG-03",
+        clinic(PROBE + '[colours]\nprimry = "#0055aa"\n'),
+        (2,),
+        ("probe.toml", "primry", "did you mean 'primary'"),
+    ),
+    Case(
+        "CFG-04",
+        clinic(PROBE + "[contact]\nphone = 442079460000\n"),
+        (2,),
+        ("probe.toml", "phone", "442079460000", "expected text"),
+    ),
+    Case(
+        "CFG-05",
+        {"clinics/probe.toml": 'name = "Café Clinic"\n'.encode("latin-1")},
+        (2,),
+        ("probe.toml", "UTF-8"),
+    ),
     Case("CFG-06", clinic('name = "Probe \u202eClinic"\n'), (2,), ("probe.toml", "name", "U+202E")),
-    Case("CFG-07", clinic(PROBE + 'paper = "B5"\n'), (2,),
-         ("probe.toml", "paper", "B5", "A4", "Letter", "A5")),
+    Case(
+        "CFG-07",
+        clinic(PROBE + 'paper = "B5"\n'),
+        (2,),
+        ("probe.toml", "paper", "B5", "A4", "Letter", "A5"),
+    ),
     # Colours and fonts
-    Case("COL-01", clinic(PROBE + '[colours]\nprimary = "red; background: url(<local-server>/c.png)"\n'),
-         (2,), ("probe.toml", "primary", "red; background: url(")),
-    Case("COL-02", clinic(PROBE + '[colours]\naccent = "bluish"\n'), (2,),
-         ("probe.toml", "accent", "bluish")),
-    Case("COL-03", clinic(PROBE + '[font]\nfamily = "NoSuchFont Pro"\n'), (2,),
-         ("probe.toml", "family", "NoSuchFont Pro")),
-    Case("COL-04", clinic(PROBE + "[font]\nfamily = 'Arial\"; } @import url(\"<local-server>/f.css\"); "
-                          "body { font-family: \"x'\n"), (2,), ("probe.toml", "family")),
+    Case(
+        "COL-01",
+        clinic(PROBE + '[colours]\nprimary = "red; background: url(<local-server>/c.png)"\n'),
+        (2,),
+        ("probe.toml", "primary", "red; background: url("),
+    ),
+    Case(
+        "COL-02",
+        clinic(PROBE + '[colours]\naccent = "bluish"\n'),
+        (2,),
+        ("probe.toml", "accent", "bluish"),
+    ),
+    Case(
+        "COL-03",
+        clinic(PROBE + '[font]\nfamily = "NoSuchFont Pro"\n'),
+        (2,),
+        ("probe.toml", "family", "NoSuchFont Pro"),
+    ),
+    Case(
+        "COL-04",
+        clinic(
+            PROBE + '[font]\nfamily = \'Arial"; } @import url("<local-server>/f.css"); '
+            "body { font-family: \"x'\n"
+        ),
+        (2,),
+        ("probe.toml", "family"),
+    ),
     # Contact details and URLs
-    Case("URL-01", clinic(PROBE + '[contact]\nwebsite = "javascript:alert(1)"\n'), (2,),
-         ("probe.toml", "website", "javascript:", "https://")),
-    Case("URL-02", clinic(PROBE + '[contact]\nbooking_url = "file:///etc/passwd"\n'), (2,),
-         ("probe.toml", "booking_url", "file:")),
-    Case("URL-03", clinic(PROBE + '[contact]\nbooking_url = "https://staff:hunter2@probe.example/book"\n'),
-         (2,), ("probe.toml", "booking_url")),
-    Case("URL-04", clinic(PROBE + '[contact]\nbooking_url = "https://probe.example/book?ref='
-                          + "a" * 3000 + '"\n'), (2,), ("probe.toml", "booking_url")),
-    Case("URL-05", clinic(PROBE + '[contact]\nwebsite = "<local-server>/site"\n'
-                          'booking_url = "<local-server>/book"\n'), (0, 2)),
+    Case(
+        "URL-01",
+        clinic(PROBE + '[contact]\nwebsite = "javascript:alert(1)"\n'),
+        (2,),
+        ("probe.toml", "website", "javascript:", "https://"),
+    ),
+    Case(
+        "URL-02",
+        clinic(PROBE + '[contact]\nbooking_url = "file:///etc/passwd"\n'),
+        (2,),
+        ("probe.toml", "booking_url", "file:"),
+    ),
+    Case(
+        "URL-03",
+        clinic(PROBE + '[contact]\nbooking_url = "https://staff:hunter2@probe.example/book"\n'),
+        (2,),
+        ("probe.toml", "booking_url"),
+    ),
+    Case(
+        "URL-04",
+        clinic(
+            PROBE + '[contact]\nbooking_url = "https://probe.example/book?ref=' + "a" * 3000 + '"\n'
+        ),
+        (2,),
+        ("probe.toml", "booking_url"),
+    ),
+    Case(
+        "URL-05",
+        clinic(
+            PROBE + '[contact]\nwebsite = "<local-server>/site"\n'
+            'booking_url = "<local-server>/book"\n'
+        ),
+        (0, 2),
+    ),
     # Logo
-    Case("LOGO-01", clinic(PROBE + '[logo]\nfile = "probe/logo.svg"\nalt = "Probe logo"\n'), (2,),
-         ("probe.toml", "logo", "logo.svg")),
-    Case("LOGO-02", clinic(PROBE + '[logo]\nfile = "<outside>/canary.svg"\nalt = "Probe logo"\n'), (2,),
-         ("probe.toml", "logo")),
-    Case("LOGO-03", clinic(PROBE + '[logo]\nfile = "../../outside/canary.svg"\nalt = "Probe logo"\n'),
-         (2,), ("probe.toml", "logo")),
-    Case("LOGO-04", clinic(PROBE + LOGO, logo_png=b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n"),
-         (2,), ("logo", "PNG", "JPEG", "SVG")),
+    Case(
+        "LOGO-01",
+        clinic(PROBE + '[logo]\nfile = "probe/logo.svg"\nalt = "Probe logo"\n'),
+        (2,),
+        ("probe.toml", "logo", "logo.svg"),
+    ),
+    Case(
+        "LOGO-02",
+        clinic(PROBE + '[logo]\nfile = "<outside>/canary.svg"\nalt = "Probe logo"\n'),
+        (2,),
+        ("probe.toml", "logo"),
+    ),
+    Case(
+        "LOGO-03",
+        clinic(PROBE + '[logo]\nfile = "../../outside/canary.svg"\nalt = "Probe logo"\n'),
+        (2,),
+        ("probe.toml", "logo"),
+    ),
+    Case(
+        "LOGO-04",
+        clinic(PROBE + LOGO, logo_png=b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n"),
+        (2,),
+        ("logo", "PNG", "JPEG", "SVG"),
+    ),
     Case("LOGO-05", clinic(PROBE + LOGO, logo_png=bomb_png()), (2,), ("logo", "20000")),
     Case("LOGO-06", clinic(PROBE + LOGO, logo_png=png(300, 100)[:60]), (2,), ("logo",)),
-    Case("LOGO-07", clinic(PROBE + '[logo]\nfile = "probe/logo.svg"\nalt = "Probe logo"\n', logo_svg=(
-        '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY secret SYSTEM "file://<outside>/canary.txt">]>\n'
-        '<svg xmlns="http://www.w3.org/2000/svg"><text>&secret;</text></svg>')), (2,), ("logo",)),
-    Case("LOGO-08", clinic(PROBE + '[logo]\nfile = "probe/logo.svg"\nalt = "Probe logo"\n', logo_svg=(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
-        '<image href="<local-server>/inner.png" width="10" height="10"/></svg>')), (2,), ("logo",)),
-    Case("LOGO-09", clinic(PROBE + '[logo]\nfile = "probe/logo.svg"\n', logo_svg=SVG), (2,),
-         ("probe.toml", "alt")),
+    Case(
+        "LOGO-07",
+        clinic(
+            PROBE + '[logo]\nfile = "probe/logo.svg"\nalt = "Probe logo"\n',
+            logo_svg=(
+                '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY secret SYSTEM "file://<outside>/canary.txt">]>\n'
+                '<svg xmlns="http://www.w3.org/2000/svg"><text>&secret;</text></svg>'
+            ),
+        ),
+        (2,),
+        ("logo",),
+    ),
+    Case(
+        "LOGO-08",
+        clinic(
+            PROBE + '[logo]\nfile = "probe/logo.svg"\nalt = "Probe logo"\n',
+            logo_svg=(
+                '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+                '<image href="<local-server>/inner.png" width="10" height="10"/></svg>'
+            ),
+        ),
+        (2,),
+        ("logo",),
+    ),
+    Case(
+        "LOGO-09",
+        clinic(PROBE + '[logo]\nfile = "probe/logo.svg"\n', logo_svg=SVG),
+        (2,),
+        ("probe.toml", "alt"),
+    ),
     # Handout Markdown
-    Case("MD-01", clinic(PROBE), (0,), appended=(
-        '<script>alert("x")</script>\n\n<img src="<local-server>/md.png" onerror="alert(1)">'),
-         texts=("When to get medical help",)),
-    Case("MD-02", clinic(PROBE), (1, 2), ("en.md", "file://<outside>/canary.svg"),
-         appended="![Scalp diagram](file://<outside>/canary.svg)"),
-    Case("MD-03", clinic(PROBE), (1, 2), ("en.md", "../../../../outside/canary.svg"),
-         appended="![Scalp diagram](../../../../outside/canary.svg)"),
-    Case("MD-04", clinic(PROBE), (1, 2), ("en.md", "<local-server>/diagram.png"),
-         appended="![Scalp diagram](<local-server>/diagram.png)"),
-    Case("MD-05", clinic(PROBE), (0,), appended=(
-        '<link rel="attachment" href="file://<outside>/canary.txt">\n\n'
-        '<a rel="attachment" href="file://<outside>/canary.txt">clinic notes</a>'),
-         extra={"no_attachments": True}),
-    Case("MD-06", clinic(PROBE), (0,), appended=(
-        "[Book now](javascript:alert(1)) and [our notes](file://<outside>/canary.txt)"),
-         texts=("Book now", "our notes"), extra={"no_targets": ("javascript:", "<outside>")}),
-    Case("MD-07", clinic(PROBE), (0,), appended="Dose note: {{ 7*191 }} {% raw %}",
-         texts=("{{ 7*191 }}",), absent=("1337",)),
-    Case("MD-08", clinic(PROBE), (1, 2), (HANDOUT, "pages", "limit"),
-         appended="\n\n".join(f"Extra paragraph {n} about scalp care and more." * 3 for n in range(400))),
+    Case(
+        "MD-01",
+        clinic(PROBE),
+        (0,),
+        appended=(
+            '<script>alert("x")</script>\n\n<img src="<local-server>/md.png" onerror="alert(1)">'
+        ),
+        texts=("When to get medical help",),
+    ),
+    Case(
+        "MD-02",
+        clinic(PROBE),
+        (1, 2),
+        ("en.md", "file://<outside>/canary.svg"),
+        appended="![Scalp diagram](file://<outside>/canary.svg)",
+    ),
+    Case(
+        "MD-03",
+        clinic(PROBE),
+        (1, 2),
+        ("en.md", "../../../../outside/canary.svg"),
+        appended="![Scalp diagram](../../../../outside/canary.svg)",
+    ),
+    Case(
+        "MD-04",
+        clinic(PROBE),
+        (1, 2),
+        ("en.md", "<local-server>/diagram.png"),
+        appended="![Scalp diagram](<local-server>/diagram.png)",
+    ),
+    Case(
+        "MD-05",
+        clinic(PROBE),
+        (0,),
+        appended=(
+            '<link rel="attachment" href="file://<outside>/canary.txt">\n\n'
+            '<a rel="attachment" href="file://<outside>/canary.txt">clinic notes</a>'
+        ),
+        extra={"no_attachments": True},
+    ),
+    Case(
+        "MD-06",
+        clinic(PROBE),
+        (0,),
+        appended=("[Book now](javascript:alert(1)) and [our notes](file://<outside>/canary.txt)"),
+        texts=("Book now", "our notes"),
+        extra={"no_targets": ("javascript:", "<outside>")},
+    ),
+    Case(
+        "MD-07",
+        clinic(PROBE),
+        (0,),
+        appended="Dose note: {{ 7*191 }} {% raw %}",
+        texts=("{{ 7*191 }}",),
+        absent=("1337",),
+    ),
+    Case(
+        "MD-08",
+        clinic(PROBE),
+        (1, 2),
+        (HANDOUT, "pages", "limit"),
+        appended="\n\n".join(
+            f"Extra paragraph {n} about scalp care and more." * 3 for n in range(400)
+        ),
+    ),
     # Handout front matter
-    Case("FM-01", {**clinic(PROBE), "handouts/probe-fm/en.md": PROBE_FM.split("+++\n", 2)[2]},
-         (1, 2), ("probe-fm/en.md", "front matter"), args=("build", "--clinic", "probe", "--handout", "probe-fm")),
-    Case("FM-02", {**clinic(PROBE), "handouts/probe-fm/en.md": PROBE_FM.replace(
-        'title = "Probe handout"', "title = Probe handout")}, (1, 2), ("probe-fm/en.md", "line 3"),
-         args=("build", "--clinic", "probe", "--handout", "probe-fm")),
-    Case("FM-03", {**clinic(PROBE), "handouts/probe-fm/en.md": PROBE_FM.replace(
-        'title = "Probe handout"\n', "")}, (1, 2), ("probe-fm/en.md", "title"),
-         args=("build", "--clinic", "probe", "--handout", "probe-fm")),
-    Case("FM-04", {**clinic(PROBE), "handouts/probe-fm/en.md": PROBE_FM.replace(
-        "review_date = 2099-01-15", "review_date = 2025-01-15")}, (1, 2), ("probe-fm/en.md", "review_date"),
-         args=("build", "--clinic", "probe", "--handout", "probe-fm")),
+    Case(
+        "FM-01",
+        {**clinic(PROBE), "handouts/probe-fm/en.md": PROBE_FM.split("+++\n", 2)[2]},
+        (1, 2),
+        ("probe-fm/en.md", "front matter"),
+        args=("build", "--clinic", "probe", "--handout", "probe-fm"),
+    ),
+    Case(
+        "FM-02",
+        {
+            **clinic(PROBE),
+            "handouts/probe-fm/en.md": PROBE_FM.replace(
+                'title = "Probe handout"', "title = Probe handout"
+            ),
+        },
+        (1, 2),
+        ("probe-fm/en.md", "line 3"),
+        args=("build", "--clinic", "probe", "--handout", "probe-fm"),
+    ),
+    Case(
+        "FM-03",
+        {
+            **clinic(PROBE),
+            "handouts/probe-fm/en.md": PROBE_FM.replace('title = "Probe handout"\n', ""),
+        },
+        (1, 2),
+        ("probe-fm/en.md", "title"),
+        args=("build", "--clinic", "probe", "--handout", "probe-fm"),
+    ),
+    Case(
+        "FM-04",
+        {
+            **clinic(PROBE),
+            "handouts/probe-fm/en.md": PROBE_FM.replace(
+                "review_date = 2099-01-15", "review_date = 2025-01-15"
+            ),
+        },
+        (1, 2),
+        ("probe-fm/en.md", "review_date"),
+        args=("build", "--clinic", "probe", "--handout", "probe-fm"),
+    ),
     # Clinic template overrides and extra CSS
-    Case("TPL-01", {**clinic(PROBE + TEMPLATES), "clinics/probe/templates/leaflet.html":
-                    "<html><body><h1>{{ meta.title }}</h1><p>Short page.</p></body></html>"},
-         (1, 2), ("probe", HANDOUT, "Risks and side effects")),
-    Case("TPL-02", {**clinic(PROBE + TEMPLATES), "clinics/probe/templates/leaflet.html":
-                    "<p>{{ ''.__class__.__mro__[1].__subclasses__() }}</p>"},
-         (1, 2), ("leaflet.html", "unsafe")),
-    Case("TPL-03", {**clinic(PROBE + TEMPLATES), "clinics/probe/templates/leaflet.html":
-                    "{% include '../../../../outside/canary.txt' %}"},
-         (1, 2), ("leaflet.html", "../../../../outside/canary.txt")),
-    Case("TPL-04", {**clinic(PROBE + TEMPLATES), "clinics/probe/templates/leaflet.html":
-                    "<p>{{ no_such_variable_xyz }}</p>"}, (1, 2), ("leaflet.html", "no_such_variable_xyz")),
-    Case("TPL-05", clinic(PROBE + EXTRA_CSS, extra_css='@import url("file://<outside>/canary.css");'),
-         (1, 2), ("extra_css", "file://<outside>/canary.css")),
-    Case("TPL-06", clinic(PROBE + EXTRA_CSS, extra_css=(
-        '@font-face { font-family: "Probe Web"; src: url("<local-server>/probe.woff2"); }')),
-         (1, 2), ("<local-server>/probe.woff2",)),
-    Case("TPL-07", clinic(PROBE + '[theme]\nextra_css = "../../outside/canary.css"\n'), (2, 1),
-         ("probe.toml", "extra_css")),
+    Case(
+        "TPL-01",
+        {
+            **clinic(PROBE + TEMPLATES),
+            OVERRIDE: "<html><body><h1>{{ meta.title }}</h1><p>Short page.</p></body></html>",
+        },
+        (1, 2),
+        ("probe", HANDOUT, "Risks and side effects"),
+    ),
+    Case(
+        "TPL-02",
+        {
+            **clinic(PROBE + TEMPLATES),
+            OVERRIDE: "<p>{{ ''.__class__.__mro__[1].__subclasses__() }}</p>",
+        },
+        (1, 2),
+        ("leaflet.html", "unsafe"),
+    ),
+    Case(
+        "TPL-03",
+        {
+            **clinic(PROBE + TEMPLATES),
+            OVERRIDE: "{% include '../../../../outside/canary.txt' %}",
+        },
+        (1, 2),
+        ("leaflet.html", "../../../../outside/canary.txt"),
+    ),
+    Case(
+        "TPL-04",
+        {
+            **clinic(PROBE + TEMPLATES),
+            OVERRIDE: "<p>{{ no_such_variable_xyz }}</p>",
+        },
+        (1, 2),
+        ("leaflet.html", "no_such_variable_xyz"),
+    ),
+    Case(
+        "TPL-05",
+        clinic(PROBE + EXTRA_CSS, extra_css='@import url("file://<outside>/canary.css");'),
+        (1, 2),
+        ("extra_css", "file://<outside>/canary.css"),
+    ),
+    Case(
+        "TPL-06",
+        clinic(
+            PROBE + EXTRA_CSS,
+            extra_css=(
+                '@font-face { font-family: "Probe Web"; src: url("<local-server>/probe.woff2"); }'
+            ),
+        ),
+        (1, 2),
+        ("<local-server>/probe.woff2",),
+    ),
+    Case(
+        "TPL-07",
+        clinic(PROBE + '[theme]\nextra_css = "../../outside/canary.css"\n'),
+        (2, 1),
+        ("probe.toml", "extra_css"),
+    ),
     # Command line and output
     Case("CLI-01", clinic(PROBE), (2,), ("acme2", "probe"), args=("build", "--clinic", "acme2")),
-    Case("CLI-02", clinic(PROBE), (2,), ("hair-tonic", HANDOUT),
-         args=("build", "--clinic", "probe", "--handout", "hair-tonic")),
-    Case("CLI-03", clinic(PROBE), (2,), ("../clinics", "lowercase letters, digits and hyphens"),
-         args=("build", "--clinic", "probe", "--handout", "../clinics")),
+    Case(
+        "CLI-02",
+        clinic(PROBE),
+        (2,),
+        ("hair-tonic", HANDOUT),
+        args=("build", "--clinic", "probe", "--handout", "hair-tonic"),
+    ),
+    Case(
+        "CLI-03",
+        clinic(PROBE),
+        (2,),
+        ("../clinics", "lowercase letters, digits and hyphens"),
+        args=("build", "--clinic", "probe", "--handout", "../clinics"),
+    ),
 ]
 
 
 def _fill(project: Project, text: str) -> str:
-    return text.replace("<outside>", str(project.outside)).replace("<local-server>", project.server_url)
+    return text.replace("<outside>", str(project.outside)).replace(
+        "<local-server>", project.server_url
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])

@@ -125,8 +125,11 @@ def tiny_disk(tmp_path):  # noqa: ANN001, ANN201
     """A 16 KB tmpfs, smaller than any leaflet (needs root, as on CI)."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)],
-                          capture_output=True, check=False)
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
     if made.returncode != 0:
         pytest.skip("cannot mount a tmpfs here (not root)")
     yield mount

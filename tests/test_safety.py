@@ -26,7 +26,7 @@ def with_css(project: Project, css: str) -> None:
         ".risk-box { display: none; }",
         ".risk-box, .risk-box * { color: #fff !important; background: #fff !important; }",
         ".risk-box { visibility: hidden; opacity: 0; height: 0; overflow: hidden; }",
-        "section.risk-box h2, section.risk-box p, section.risk-box li { display: none !important; }",
+        ".risk-box h2, .risk-box p, .risk-box li { display: none !important; }",
         ":root { --brand-text: #fff; --brand-heading: #fff; } body { color: #fff; }",
     ],
     ids=["display-none", "white-on-white", "hidden-collapsed", "children-hidden", "variables"],
@@ -42,7 +42,9 @@ def test_clinic_css_cannot_hide_the_risk_box(project: Project, css: str) -> None
     assert "infection" in text and "irritation" in text
     with pdfplumber.open(pdf) as document:
         risk_chars = [
-            char for page in document.pages for char in page.chars
+            char
+            for page in document.pages
+            for char in page.chars
             if char["non_stroking_color"] in [(0.102, 0.102, 0.102), [0.102, 0.102, 0.102]]
             or _dark(char["non_stroking_color"])
         ]
