@@ -75,6 +75,7 @@ class Case:
     fragments: tuple[str, ...] = ()
     args: tuple[str, ...] = BUILD
     appended: str = ""
+    replaced: tuple[str, str] = ("", "")  # (old, new) in the handout's en.md
     texts: tuple[str, ...] = ()  # must be in the PDF's text (builds that succeed)
     absent: tuple[str, ...] = ()  # must not be in the PDF's text
     extra: dict = field(default_factory=dict)
@@ -387,6 +388,13 @@ CASES = [
             f"Extra paragraph {n} about scalp care and more." * 3 for n in range(400)
         ),
     ),
+    Case(
+        "MD-09",
+        clinic(PROBE),
+        (1, 2),
+        ("probe", HANDOUT, "Zebra crossing safety"),
+        replaced=("required_sections = [", 'required_sections = ["Zebra crossing safety", '),
+    ),
     # Handout front matter
     Case(
         "FM-01",
@@ -520,6 +528,9 @@ def test_catalogue_case(project: Project, local_server, case: Case) -> None:
         project.write(relative, content)
     if case.appended:
         project.append_to_handout(case.appended)
+    if case.replaced[0]:
+        handout = project.root / "handouts" / HANDOUT / "en.md"
+        handout.write_text(handout.read_text(encoding="utf-8").replace(*case.replaced, 1))
 
     result = project.run(*case.args)
 

@@ -108,3 +108,16 @@ def test_risk_box_is_printed_in_its_colours(examples: Path) -> None:
         pixels |= _pixels(leaflet(examples, "northfield"), page)
     assert any(_near(pixel, "#fff8e1", 3) for pixel in pixels)  # the box's fill
     assert any(_near(pixel, "#b3261e", 12) for pixel in pixels)  # and its border
+
+
+def test_the_theme_renders_without_a_weasyprint_warning(caplog: pytest.LogCaptureFixture) -> None:
+    from leaflets.branding import load_branding
+    from leaflets.build import make_leaflet
+    from leaflets.project import Project
+
+    project = Project(REPO)
+    branding = load_branding(project.clinic_file("harbour-view"))
+    handout = load_handout(project.handout_file(HANDOUT, "en"))
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        assert make_leaflet(project, branding, handout).startswith(b"%PDF-")
+    assert [record.getMessage() for record in caplog.records] == []

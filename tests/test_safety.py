@@ -40,20 +40,24 @@ def test_clinic_css_cannot_hide_the_risk_box(project: Project, css: str) -> None
     for heading in RISK_HEADINGS:
         assert heading in text
     assert "infection" in text and "irritation" in text
+    for phrase in ("Talk to a professional first", "Rare or lasting", "Call 999 or go to A&E"):
+        assert _drawn_dark_and_readable(pdf, phrase), phrase
+
+
+def _drawn_dark_and_readable(pdf, phrase: str) -> bool:  # noqa: ANN001
+    """Whether every character of `phrase` is drawn dark on the page, at 9 pt or more."""
     with pdfplumber.open(pdf) as document:
-        risk_chars = [
-            char
-            for page in document.pages
-            for char in page.chars
-            if char["non_stroking_color"] in [(0.102, 0.102, 0.102), [0.102, 0.102, 0.102]]
-            or _dark(char["non_stroking_color"])
-        ]
-    assert len(risk_chars) > 500  # the risk text is drawn dark, not white
-
-
-def _dark(colour) -> bool:
-    values = list(colour or [])
-    return len(values) == 3 and max(values) < 0.2
+        for page in document.pages:
+            chars = [char for char in page.chars if not char["text"].isspace()]
+            text = "".join(char["text"] for char in chars)
+            start = text.find(phrase.replace(" ", ""))
+            if start >= 0:
+                drawn = chars[start : start + len(phrase.replace(" ", ""))]
+                return all(
+                    max(char["non_stroking_color"] or [1]) < 0.35 and char["size"] >= 9
+                    for char in drawn
+                )
+    return False
 
 
 def test_template_override_dropping_the_risk_sections_fails_the_build(project: Project) -> None:
@@ -190,3 +194,11 @@ def test_markdown_image_without_alt_text_is_refused(project: Project) -> None:
     result = project.run("build", "--clinic", "probe")
     assert result.exit_code == 1
     assert "en.md" in result.stderr and "no alt text" in result.stderr
+
+
+def test_a_resource_weasyprint_cannot_load_fails_the_leaflet(project: Project) -> None:
+    with_css(project, '.masthead { background-image: url("missing.png"); }')
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1
+    assert "missing.png" in result.stderr
+    assert not project.pdf("probe").exists()
