@@ -18,4 +18,5 @@ DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-insta
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[${1:-}]"
+# ./install.sh test also installs what the tests need.
+.venv/bin/python -m pip install -q -e ".${1:+[$1]}"
