@@ -5,19 +5,28 @@ Each command parses its options, calls one function in `leaflets/`, and echoes a
 
 from __future__ import annotations
 
+import datetime
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from leaflets import __version__
+from leaflets.accessibility import check_accessible_pdf
 from leaflets.branding import load_branding
 from leaflets.build import Failure
 from leaflets.build import build as build_leaflets
 from leaflets.content import load_handout
 from leaflets.errors import LeafletError, shown
+from leaflets.leaflet import Options
 from leaflets.project import HOME, Project
+from leaflets.readability import readability_table
+from leaflets.review import review_handout
 from leaflets.scaffold import write_clinic_file
+
+T = TypeVar("T")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,19 +69,33 @@ def cli(ctx: click.Context, root: Path) -> None:
     default=None,
     help="Output folder.  [default: build/ in the project]",
 )
+@click.option(
+    "--large-print", is_flag=True, help="Also build every clinic's large-print copy (16 pt and up)."
+)
+@click.option(
+    "--allow-expired",
+    is_flag=True,
+    help="Print a handout past its review date, marked 'Review overdue' on every page.",
+)
 @click.pass_obj
 def build(
-    project: Project, clinics: tuple[str, ...], handouts: tuple[str, ...], out: Path | None
+    project: Project,
+    clinics: tuple[str, ...],
+    handouts: tuple[str, ...],
+    out: Path | None,
+    large_print: bool,
+    allow_expired: bool,
 ) -> None:
     """Build leaflets: every clinic x every handout, or the ones named.
 
-    Writes <out>/<clinic>/<handout>-<lang>.pdf. Exit status 0 when all were built,
-    1 when any leaflet failed, 2 for bad options or an invalid clinic or handout named
-    on the command line.
+    Writes <out>/<clinic>/<handout>-<lang>.pdf (and -large-print.pdf). Exit status 0
+    when all were built, 1 when any leaflet failed, 2 for bad options or an invalid
+    clinic or handout named on the command line.
     """
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = out if out is not None else project.root / "build"
+    options = Options(large_print=large_print, allow_expired=allow_expired)
     report = build_leaflets(
         project,
         slugs,
@@ -80,6 +103,7 @@ def build(
         out,
         named_clinics=bool(clinics),
         named_handouts=bool(handouts),
+        options=options,
         on_done=_progress,
     )
     click.echo(f"Built {len(report.built)} leaflet(s), {len(report.failures)} failed.")
@@ -96,10 +120,11 @@ def _progress(done: Path | Failure) -> None:
 def _fail_if_any(failures: list[Failure]) -> None:
     if not failures:
         return
-    error = LeafletError(
-        f"{len(failures)} failure(s):",
-        [line for failure in failures for line in failure.message.splitlines()],
-    )
+    lines = []
+    for failure in failures:
+        first, *rest = failure.message.splitlines()
+        lines += [f"{failure.what}: {first}", *(f"  {line.strip()}" for line in rest)]
+    error = LeafletError(f"{len(failures)} failure(s):", lines)
     error.exit_code = max(failure.exit_code for failure in failures)
     raise error
 
@@ -117,25 +142,60 @@ def list_(project: Project) -> None:
 
 
 @cli.command()
+@click.option(
+    "--pdf",
+    "pdfs",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Instead, check that this PDF is an accessible tagged PDF (repeatable).",
+)
 @click.pass_obj
-def check(project: Project) -> None:
-    """Validate every clinic file and handout, without rendering or writing anything."""
-    failures = []
-    files = [(load_branding, project.clinic_file(slug)) for slug in project.clinic_slugs()]
-    files += [
-        (load_handout, project.handout_file(handout_id, lang))
-        for handout_id in project.handout_ids()
-        for lang in project.handout_langs(handout_id)
-    ]
-    for load, path in files:
-        try:
-            load(path)
-        except LeafletError as error:
-            failures.append(Failure(shown(path), error.format_message(), 1))
-            click.echo(f"invalid {shown(path)}", err=True)
-        else:
-            click.echo(f"ok      {shown(path)}")
+def check(project: Project, pdfs: tuple[Path, ...]) -> None:
+    """Validate every clinic file and handout, without rendering or writing anything.
+
+    Prints each handout's plain-language figures; fails on an invalid file, a handout
+    beyond its reading limit or past its review date, and warns 90 days before review.
+    """
+    if pdfs:
+        _fail_if_any([failure for path in pdfs if (failure := _check_pdf(path))])
+        return
+    failures: list[Failure] = []
+    for path in map(project.clinic_file, project.clinic_slugs()):
+        _validate(load_branding, path, failures)
+    rows = []
+    for handout_id in project.handout_ids():
+        for lang in project.handout_langs(handout_id):
+            path = project.handout_file(handout_id, lang)
+            handout = _validate(load_handout, path, failures)
+            if handout is None:
+                continue
+            review = review_handout(handout, datetime.date.today())
+            rows.append(review.readability)
+            for warning in review.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            failures += [Failure(shown(path), problem, 1) for problem in review.problems]
+    click.echo(readability_table(rows))
     _fail_if_any(failures)
+
+
+def _validate(load: Callable[[Path], T], path: Path, failures: list[Failure]) -> T | None:
+    """Load one file to validate it, echo the outcome, and record a failure."""
+    try:
+        loaded = load(path)
+    except LeafletError as error:
+        click.echo(f"invalid {shown(path)}", err=True)
+        failures.append(Failure(shown(path), error.format_message(), 1))
+        return None
+    click.echo(f"ok      {shown(path)}")
+    return loaded
+
+
+def _check_pdf(path: Path) -> Failure | None:
+    problems = check_accessible_pdf(path.read_bytes())
+    if not problems:
+        click.echo(f"ok      {shown(path)}: tagged, titled, language set, alt texts, headings")
+        return None
+    return Failure(shown(path), "\n".join(problems), 1)
 
 
 @cli.command()

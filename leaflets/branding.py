@@ -6,6 +6,7 @@ clinic's own folder, every asset has been checked, every text field is plain tex
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -25,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from . import assets
+from . import assets, palette
 from .errors import problems_error, shown
 from .glyphs import installed_family_file
 from .messages import describe_errors
@@ -197,10 +198,30 @@ class Logo(_Strict):
     alt: Annotated[Line, Field(min_length=1)]
 
 
+def _readable_primary(value: str) -> str:
+    """Refuse a primary colour that would print text patients cannot read (WCAG 2.2 AA)."""
+    for pair in palette.primary_pairs(value):
+        if pair.ratio < pair.needed:
+            better = palette.nearest_shade(
+                value, lambda shade: all(p.ratio >= p.needed for p in palette.primary_pairs(shade))
+            )
+            raise _error(
+                "contrast",
+                "'{value}' gives {what} a contrast of {ratio}:1; WCAG AA needs {needed}:1 "
+                "(try '{better}', the nearest shade of the same hue that passes)",
+                value=value,
+                what=pair.what,
+                ratio=f"{pair.ratio:.2f}",
+                needed=f"{pair.needed:g}",
+                better=better,
+            )
+    return value
+
+
 class Colours(_Strict):
     """Brand colours, in any CSS form; stored as hex."""
 
-    primary: Annotated[str, AfterValidator(_colour)] = "#1a5f7a"
+    primary: Annotated[str, AfterValidator(_colour), AfterValidator(_readable_primary)] = "#1a5f7a"
     accent: Annotated[str, AfterValidator(_colour)] = "#f2a541"
 
 
@@ -256,6 +277,8 @@ class Branding(_Strict):
     paper: Literal[PAPERS] = "A4"
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
     approver: Line | None = None
+    approved_on: datetime.date | None = None
+    large_print: bool = False
     footer_note: Line | None = None
     logo: Logo | None = None
     colours: Colours = Colours()

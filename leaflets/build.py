@@ -7,22 +7,17 @@ target and renamed over it, so a reader never sees a partial file.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from weasyprint.text.fonts import FontConfiguration
-
-from . import pdf
-from .branding import Branding, load_branding
-from .checks import check_leaflet
+from .branding import load_branding
 from .content import Handout, load_handout
 from .errors import ConfigError, LeafletError, shown
+from .leaflet import Options, file_name, make_leaflet, variants_for
 from .project import Project
-from .theme import render_page
 
 
 @dataclass(frozen=True)
@@ -45,29 +40,6 @@ class Report:
     def exit_code(self) -> int:
         """0 if all went well, else the worst failure's code (2 beats 1)."""
         return max((failure.exit_code for failure in self.failures), default=0)
-
-
-def output_path(out: Path, branding: Branding, handout: Handout) -> Path:
-    """Where one leaflet goes: `<out>/<clinic>/<handout>-<lang>.pdf`."""
-    return out / branding.slug / f"{handout.meta.id}-{handout.lang}.pdf"
-
-
-def make_leaflet(project: Project, branding: Branding, handout: Handout) -> bytes:
-    """Render, check and return one leaflet's PDF bytes; raise `LeafletError` if it fails."""
-    allowed = [project.templates, project.styles, handout.folder, branding.folder]
-    fetcher = pdf.ConfinedFetcher(allowed)
-    fonts = FontConfiguration()
-    extra = [branding.theme.extra_css.as_uri()] if branding.theme.extra_css else []
-    html = render_page(project.templates, branding, handout, extra)
-    sheets = pdf.stylesheets_for(project.styles, branding, fetcher, fonts)
-    document = pdf.render(
-        html, base=handout.folder, stylesheets=sheets, fetcher=fetcher, fonts=fonts
-    )
-    problems = check_leaflet(document, handout, branding)
-    if problems:
-        raise LeafletError(problems[0], problems[1:])
-    identifier = hashlib.sha256(html.encode() + pdf.brand_css(branding).encode()).hexdigest()
-    return pdf.write(document, identifier[:32].encode())
 
 
 def _read_umask() -> int:
@@ -126,6 +98,7 @@ def build(
     *,
     named_clinics: bool = False,
     named_handouts: bool = False,
+    options: Options | None = None,
     on_done: Callable[[Path | Failure], None] = lambda _: None,
 ) -> Report:
     """Build every clinic x handout leaflet.
@@ -134,6 +107,7 @@ def build(
     one found by listing the project is one more failed leaflet (exit 1).
     """
     check_out_folder(out)
+    options = options or Options()
     report = Report()
     documents: dict[str, Handout | None] = {}
     for slug in clinics:
@@ -159,15 +133,18 @@ def build(
             handout = documents[key]
             if handout is None:
                 continue
-            target = output_path(out, branding, handout)
-            try:
-                write_atomic(target, make_leaflet(project, branding, handout))
-            except LeafletError as error:
-                report.failures.append(Failure(f"{slug}/{key}", error.format_message(), 1))
-                on_done(report.failures[-1])
-                continue
-            report.built.append(target)
-            on_done(target)
+            for variant in variants_for(branding, options):
+                target = out / slug / file_name(handout, variant)
+                try:
+                    data = make_leaflet(project, branding, handout, variant, options)
+                    write_atomic(target, data)
+                except LeafletError as error:
+                    what = f"{slug}/{target.name}"
+                    report.failures.append(Failure(what, error.format_message(), 1))
+                    on_done(report.failures[-1])
+                    continue
+                report.built.append(target)
+                on_done(target)
     return report
 
 

@@ -17,7 +17,9 @@ from .glyphs import installed_family_file, undrawable
 MAX_PAGES = {"A4": 4, "Letter": 4, "A5": 8}
 
 
-def check_leaflet(document: weasyprint.Document, handout: Handout, branding: Branding) -> list[str]:
+def check_leaflet(
+    document: weasyprint.Document, handout: Handout, branding: Branding, max_pages: int
+) -> list[str]:
     """Everything wrong with a rendered leaflet, in words that name clinic, handout and section."""
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
     rendered = {anchor for page in document.pages for anchor in page.anchors}
@@ -28,11 +30,10 @@ def check_leaflet(document: weasyprint.Document, handout: Handout, branding: Bra
         if anchor not in rendered
     ]
     problems += _undrawable_characters(where, handout, branding)
-    limit = MAX_PAGES[branding.paper]
-    if len(document.pages) > limit:
+    if len(document.pages) > max_pages:
         problems.append(
-            f"{where}: the leaflet is {len(document.pages)} pages; the limit on "
-            f"{branding.paper} paper is {limit} (shorten {handout.file.name})"
+            f"{where}: the leaflet is {len(document.pages)} pages; the limit for it on "
+            f"{branding.paper} paper is {max_pages} pages (shorten {handout.file.name})"
         )
     return problems
 

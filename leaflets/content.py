@@ -79,6 +79,9 @@ class HandoutMeta(BaseModel):
     required_sections: list[Text] = []
     risk_sections: list[Text] | None = None
     reading_grade_max: float = 8.0
+    reading_ease_min: float = 70.0
+    reviewed_by: Text | None = None
+    translates: Annotated[str, Field(min_length=1, max_length=20)] | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> HandoutMeta:

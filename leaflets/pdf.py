@@ -64,11 +64,15 @@ def brand_css(branding: Branding) -> str:
         f"{assets.font_face_style(path)} }}\n"
         for path in branding.font.files
     )
+    logo = (
+        f'.running-logo {{ background-image: url("{branding.logo.file.as_uri()}"); }}\n'
+        if branding.logo
+        else ""
+    )
     return (
-        f"{faces}:root {{\n"
+        f"{faces}{logo}:root {{\n"
         f"  --brand-primary: {colours.primary};\n"
         f"  --brand-on-primary: {palette.text_on(colours.primary)};\n"
-        f"  --brand-heading: {palette.heading_on_white(colours.primary)};\n"
         f"  --brand-accent: {colours.accent};\n"
         f'  --brand-font: "{branding.font.family}";\n'
         "}\n"
@@ -76,15 +80,20 @@ def brand_css(branding: Branding) -> str:
 
 
 def stylesheets_for(
-    styles: Path, branding: Branding, fetcher: ConfinedFetcher, fonts: FontConfiguration
+    styles: Path,
+    branding: Branding,
+    variant_sheets: list[str],
+    fetcher: ConfinedFetcher,
+    fonts: FontConfiguration,
 ) -> list[weasyprint.CSS]:
-    """The cascade, written once: base, brand defaults, brand, paper, safety (always last)."""
+    """The cascade, written once: base, brand defaults, brand, paper, variants, safety last."""
     brand = weasyprint.CSS(string=brand_css(branding), url_fetcher=fetcher, font_config=fonts)
     return [
         _theme_sheet(styles / "base.css"),
         _theme_sheet(styles / "brand-defaults.css"),
         brand,
         _theme_sheet(styles / "paper" / f"{branding.paper.lower()}.css"),
+        *(_theme_sheet(styles / name) for name in variant_sheets),
         _theme_sheet(styles / "safety.css"),
     ]
 
@@ -132,14 +141,14 @@ def render(
             cause = error.__cause__ or error
             raise LeafletError(f"could not load a file the leaflet needs: {cause}") from None
     if problems.messages:
-        raise LeafletError("WeasyPrint could not use a resource", problems.messages)
+        raise LeafletError("WeasyPrint reported a problem", problems.messages)
     return document
 
 
-def write(document: weasyprint.Document, identifier: bytes) -> bytes:
-    """The PDF bytes of a rendered leaflet, with a stable identifier."""
+def write(document: weasyprint.Document, identifier: bytes, variant: str = "pdf/ua-1") -> bytes:
+    """The PDF bytes of a rendered leaflet: tagged (PDF/UA-1), with a stable identifier."""
     with _watching_weasyprint() as problems:
-        data = document.write_pdf(pdf_identifier=identifier)
+        data = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
     if problems.messages:
-        raise LeafletError("WeasyPrint could not use a resource", problems.messages)
+        raise LeafletError("WeasyPrint reported a problem", problems.messages)
     return data

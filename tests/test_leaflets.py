@@ -112,12 +112,12 @@ def test_risk_box_is_printed_in_its_colours(examples: Path) -> None:
 
 def test_the_theme_renders_without_a_weasyprint_warning(caplog: pytest.LogCaptureFixture) -> None:
     from leaflets.branding import load_branding
-    from leaflets.build import make_leaflet
+    from leaflets.leaflet import STANDARD, Options, make_leaflet
     from leaflets.project import Project
 
     project = Project(REPO)
     branding = load_branding(project.clinic_file("harbour-view"))
     handout = load_handout(project.handout_file(HANDOUT, "en"))
     with caplog.at_level("WARNING", logger="weasyprint"):
-        assert make_leaflet(project, branding, handout).startswith(b"%PDF-")
+        assert make_leaflet(project, branding, handout, STANDARD, Options()).startswith(b"%PDF-")
     assert [record.getMessage() for record in caplog.records] == []
