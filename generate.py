@@ -15,12 +15,13 @@ import click
 
 from leaflets import __version__
 from leaflets.accessibility import check_accessible_pdf
-from leaflets.branding import load_branding
-from leaflets.build import Failure
+from leaflets.branding import PAPERS, load_branding
+from leaflets.build import Failure, write_atomic
 from leaflets.build import build as build_leaflets
 from leaflets.content import load_handout
 from leaflets.errors import LeafletError, shown
-from leaflets.leaflet import Options
+from leaflets.leaflet import PDF_VARIANTS, Options
+from leaflets.preview import preview_path, render_pages
 from leaflets.project import HOME, Project
 from leaflets.readability import readability_table
 from leaflets.review import review_handout
@@ -73,6 +74,32 @@ def cli(ctx: click.Context, root: Path) -> None:
     "--large-print", is_flag=True, help="Also build every clinic's large-print copy (16 pt and up)."
 )
 @click.option(
+    "--print-shop",
+    is_flag=True,
+    help="Also build a print-shop copy: PDF/X-4, bleed and crop marks (-print-shop.pdf).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(PAPERS, case_sensitive=False),
+    default=None,
+    help="Paper for every leaflet, instead of each clinic's own.",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    default="pdf/ua-1",
+    show_default=True,
+    help="PDF standard: PDF/UA (accessible) or PDF/A (archival); all are tagged.",
+)
+@click.option(
+    "--max-size",
+    "max_kb",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="KB",
+    help="Fail any leaflet larger than KB kilobytes.",
+)
+@click.option(
     "--allow-expired",
     is_flag=True,
     help="Print a handout past its review date, marked 'Review overdue' on every page.",
@@ -84,6 +111,10 @@ def build(
     handouts: tuple[str, ...],
     out: Path | None,
     large_print: bool,
+    print_shop: bool,
+    paper: str | None,
+    pdf_variant: str,
+    max_kb: int | None,
     allow_expired: bool,
 ) -> None:
     """Build leaflets: every clinic x every handout, or the ones named.
@@ -95,7 +126,14 @@ def build(
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = out if out is not None else project.root / "build"
-    options = Options(large_print=large_print, allow_expired=allow_expired)
+    options = Options(
+        large_print=large_print,
+        print_shop=print_shop,
+        allow_expired=allow_expired,
+        paper=next((p for p in PAPERS if p.lower() == paper.lower()), None) if paper else None,
+        pdf_variant=pdf_variant,
+        max_kb=max_kb,
+    )
     report = build_leaflets(
         project,
         slugs,
@@ -196,6 +234,36 @@ def _check_pdf(path: Path) -> Failure | None:
         click.echo(f"ok      {shown(path)}: tagged, titled, language set, alt texts, headings")
         return None
     return Failure(shown(path), "\n".join(problems), 1)
+
+
+@cli.command()
+@click.option("--clinic", required=True, metavar="SLUG", help="The clinic.")
+@click.option("--handout", required=True, metavar="ID", help="The handout.")
+@click.option("--pages", type=click.IntRange(min=1), default=None, help="Only the first N pages.")
+@click.option("--dpi", type=click.IntRange(min=20, max=600), default=100, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder.")
+@click.pass_obj
+def preview(
+    project: Project, clinic: str, handout: str, pages: int | None, dpi: int, out: Path | None
+) -> None:
+    """Build one leaflet and write PNG pictures of its pages beside the PDF."""
+    out = out if out is not None else project.root / "build"
+    slug, handout_id = project.known_clinic(clinic), project.known_handout(handout)
+    report = build_leaflets(
+        project,
+        [slug],
+        [handout_id],
+        out,
+        named_clinics=True,
+        named_handouts=True,
+        options=Options(),
+        on_done=_progress,
+    )
+    _fail_if_any(report.failures)
+    for pdf in report.built:
+        for number, png in enumerate(render_pages(pdf, pages, dpi), start=1):
+            write_atomic(preview_path(pdf, number), png)
+            click.echo(f"preview {shown(preview_path(pdf, number))}")
 
 
 @cli.command()

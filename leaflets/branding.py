@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from . import assets, palette
+from . import assets, booking, palette
 from .errors import problems_error, shown
 from .glyphs import installed_family_file
 from .messages import describe_errors
@@ -104,6 +104,13 @@ def _web_address(value: str) -> str:
             "is {length} characters long; the limit is 300 (use a shorter link)",
             length=len(value),
         )
+    return value
+
+
+def _scannable(value: str) -> str:
+    problem = booking.check_fits(value)
+    if problem:
+        raise _error("qr", "{problem}", problem=problem)
     return value
 
 
@@ -260,7 +267,7 @@ class Contact(_Strict):
     email: Annotated[str, Field(max_length=120), AfterValidator(_email)] | None = None
     website: WebAddress | None = None
     opening_hours: Line | None = None
-    booking_url: WebAddress | None = None
+    booking_url: Annotated[WebAddress, AfterValidator(_scannable)] | None = None
 
 
 class Theme(_Strict):
@@ -275,6 +282,7 @@ class Branding(_Strict):
 
     name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_line)]
     paper: Literal[PAPERS] = "A4"
+    bleed_mm: Annotated[float, Field(ge=0, le=10)] = 3.0
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
     approver: Line | None = None
     approved_on: datetime.date | None = None

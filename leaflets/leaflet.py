@@ -27,7 +27,8 @@ class Variant:
 
     name: str
     sheets: tuple[str, ...] = ()
-    max_pages: int | None = None  # None: the paper's usual budget
+    page_factor: int = 1  # times the paper's usual page budget
+    pdf_variant: str | None = None  # None: the build's (accessible PDF/UA-1 unless asked)
 
     @property
     def suffix(self) -> str:
@@ -36,7 +37,23 @@ class Variant:
 
 
 STANDARD = Variant("standard")
-LARGE_PRINT = Variant("large-print", ("large-print.css",), max_pages=12)
+LARGE_PRINT = Variant("large-print", ("large-print.css",), page_factor=3)
+# PDF/X-4: the current print-exchange standard that keeps RGB colour with an output intent,
+# live transparency and text; PDF/X-1a would need CMYK, which WeasyPrint does not write.
+PRINT_SHOP = Variant("print-shop", ("print-shop.css",), pdf_variant="pdf/x-4")
+
+# What --pdf-variant accepts: PDF/UA for screen readers, PDF/A for archiving. Every one of
+# them is written tagged, so the archival copies stay accessible.
+PDF_VARIANTS = (
+    "pdf/ua-1",
+    "pdf/ua-2",
+    "pdf/a-2a",
+    "pdf/a-2b",
+    "pdf/a-2u",
+    "pdf/a-3a",
+    "pdf/a-3b",
+    "pdf/a-3u",
+)
 
 
 @dataclass(frozen=True)
@@ -44,13 +61,22 @@ class Options:
     """Choices for a whole build."""
 
     large_print: bool = False  # also build every clinic's large-print copy
+    print_shop: bool = False  # also build every clinic's print-shop copy
     allow_expired: bool = False  # print a handout past its review date, marked as overdue
+    paper: str | None = None  # overrides every clinic's paper
+    pdf_variant: str = "pdf/ua-1"
+    max_kb: int | None = None  # fail a leaflet larger than this
     today: datetime.date = field(default_factory=datetime.date.today)
 
 
 def variants_for(branding: Branding, options: Options) -> list[Variant]:
     """The variants to build for one clinic."""
-    return [STANDARD, LARGE_PRINT] if options.large_print or branding.large_print else [STANDARD]
+    variants = [STANDARD]
+    if options.large_print or branding.large_print:
+        variants.append(LARGE_PRINT)
+    if options.print_shop:
+        variants.append(PRINT_SHOP)
+    return variants
 
 
 def file_name(handout: Handout, variant: Variant) -> str:
@@ -69,25 +95,44 @@ def make_leaflet(
             "handout reviewed and its dates updated, or build with --allow-expired to print it "
             "marked 'Review overdue'"
         )
+    if options.paper:
+        branding = branding.model_copy(update={"paper": options.paper})
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
+    page_css = (
+        f":root {{ --bleed: {branding.bleed_mm}mm; }} @page {{ bleed: {branding.bleed_mm}mm; }}"
+        if variant is PRINT_SHOP
+        else ""
+    )
     fetcher = pdf.ConfinedFetcher(
         [project.templates, project.styles, handout.folder, branding.folder]
     )
     fonts = FontConfiguration()
     extra = [branding.theme.extra_css.as_uri()] if branding.theme.extra_css else []
     html = render_page(project.templates, branding, handout, extra)
-    stylesheets = pdf.stylesheets_for(project.styles, branding, sheets, fetcher, fonts)
+    stylesheets = pdf.stylesheets_for(
+        project.styles, branding, sheets, fetcher, fonts, variant_css=page_css
+    )
     document = pdf.render(
         html, base=handout.folder, stylesheets=stylesheets, fetcher=fetcher, fonts=fonts
     )
-    max_pages = variant.max_pages or MAX_PAGES[branding.paper]
+    max_pages = variant.page_factor * MAX_PAGES[branding.paper]
     problems = check_leaflet(document, handout, branding, max_pages)
     if problems:
         raise LeafletError(problems[0], problems[1:])
     identifier = hashlib.sha256(html.encode() + pdf.brand_css(branding).encode()).hexdigest()
-    data = pdf.write(document, identifier[:32].encode())
+    data = pdf.write(
+        document,
+        identifier[:32].encode(),
+        variant.pdf_variant or options.pdf_variant,
+        print_boxes=variant is PRINT_SHOP,
+    )
+    where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
     problems = check_accessible_pdf(data, handout.lang)
     if problems:
-        where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
         raise LeafletError(f"{where}: the PDF is not accessible", problems)
+    if options.max_kb and len(data) > options.max_kb * 1024:
+        raise LeafletError(
+            f"{where}: the {variant.name} PDF is {len(data) / 1024:.0f} KB, over the "
+            f"--max-size budget of {options.max_kb} KB (use a smaller logo or fewer fonts)"
+        )
     return data

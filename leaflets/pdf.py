@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -25,6 +26,12 @@ from .errors import LeafletError, shown
 
 # fontTools, used by WeasyPrint to subset fonts, warns about harmless quirks of font files.
 logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+# Images are loaded while laying out, so these go to render(), not write_pdf(): raster
+# images are resampled to 300 dpi at their printed size (a 4000-pixel logo printed 2 cm
+# wide needs about 240 pixels, not 4000).
+IMAGE_OPTIONS = {"dpi": 300, "optimize_images": True}
 
 
 class RefusedURL(FatalURLFetchingError):
@@ -85,9 +92,12 @@ def stylesheets_for(
     variant_sheets: list[str],
     fetcher: ConfinedFetcher,
     fonts: FontConfiguration,
+    variant_css: str = "",
 ) -> list[weasyprint.CSS]:
     """The cascade, written once: base, brand defaults, brand, paper, variants, safety last."""
-    brand = weasyprint.CSS(string=brand_css(branding), url_fetcher=fetcher, font_config=fonts)
+    brand = weasyprint.CSS(
+        string=brand_css(branding) + variant_css, url_fetcher=fetcher, font_config=fonts
+    )
     return [
         _theme_sheet(styles / "base.css"),
         _theme_sheet(styles / "brand-defaults.css"),
@@ -134,7 +144,7 @@ def render(
         try:
             document = weasyprint.HTML(
                 string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher
-            ).render(stylesheets=stylesheets, font_config=fonts)
+            ).render(stylesheets=stylesheets, font_config=fonts, **IMAGE_OPTIONS)
         except RefusedURL as refused:
             raise LeafletError(str(refused)) from None
         except FatalURLFetchingError as error:
@@ -145,10 +155,28 @@ def render(
     return document
 
 
-def write(document: weasyprint.Document, identifier: bytes, variant: str = "pdf/ua-1") -> bytes:
-    """The PDF bytes of a rendered leaflet: tagged (PDF/UA-1), with a stable identifier."""
+def _without_print_boxes(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+    """Drop TrimBox and BleedBox, which WeasyPrint writes even with no bleed.
+
+    An office leaflet is its own page; a box equal to the page only misleads print software.
+    """
+    for candidate in pdf.objects:
+        if isinstance(candidate, pydyf.Dictionary) and candidate.get("Type") == "/Page":
+            candidate.pop("TrimBox", None)
+            candidate.pop("BleedBox", None)
+
+
+def write(
+    document: weasyprint.Document, identifier: bytes, variant: str, *, print_boxes: bool
+) -> bytes:
+    """The PDF bytes of a rendered leaflet: tagged whatever the variant, stable identifier."""
     with _watching_weasyprint() as problems:
-        data = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
+        data = document.write_pdf(
+            pdf_identifier=identifier,
+            pdf_variant=variant,
+            pdf_tags=True,
+            finisher=None if print_boxes else _without_print_boxes,
+        )
     if problems.messages:
         raise LeafletError("WeasyPrint reported a problem", problems.messages)
     return data

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from .booking import booking_qr_svg
 from .branding import Branding
 from .content import Handout
 from .errors import LeafletError, shown
@@ -58,12 +59,14 @@ def render_page(
 ) -> str:
     """The leaflet's HTML for one clinic and one handout."""
     env = environment(templates, branding.theme.templates)
+    booking_url = branding.contact.booking_url
     try:
         return env.get_template(PAGE).render(
             clinic=branding,
             handout=handout,
             meta=handout.meta,
             author_stylesheets=stylesheets,
+            booking_qr=booking_qr_svg(booking_url, branding.name) if booking_url else "",
         )
     except jinja2.TemplateError as error:
         raise LeafletError(_describe(error, branding, templates)) from None

@@ -87,7 +87,7 @@ def test_list_shows_clinics_and_handouts(project: Project) -> None:
     project.clinic("probe", 'name = "Probe Clinic"\n')
     result = project.run("list")
     assert result.exit_code == 0
-    assert "probe" in result.stdout and f"{HANDOUT} (en)" in result.stdout
+    assert "probe" in result.stdout and f"{HANDOUT} (en, es)" in result.stdout
 
 
 def test_version_and_help(project: Project) -> None:

@@ -150,7 +150,7 @@ def test_clinic_text_is_printed_literally(project: Project, local_server) -> Non
     assert result.exit_code == 0, result.output
     text = pdf_text(project.pdf("probe"))
     assert "Smith & Sons <b>Clinic</b>" in text
-    assert "<script>alert(1)</script> {{ 7*7 }}" in text
+    assert "<script>alert(1)</script>{{7*7}}" in "".join(text.split())  # wrapped in its column
 
 
 def test_a_long_word_and_a_wide_table_stay_inside_the_margins(project: Project) -> None:

@@ -1,0 +1,190 @@
+"""Print production: paper sizes, print-shop output, archival PDFs, the booking QR code,
+previews and file size, checked on the files a printer and a phone camera receive."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+import zxingcpp
+from PIL import Image, ImageDraw
+from pypdf import PdfReader
+
+from conftest import HANDOUT, Project
+
+PROBE = 'name = "Probe Clinic"\n'
+BOOKING = "https://probe.example/book?clinic=probe&source=leaflet"
+POINTS = {"A4": (595, 842), "Letter": (612, 792), "A5": (420, 595)}
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter", "A5"])
+def test_paper_sets_the_page_size(project: Project, paper: str) -> None:
+    project.clinic("probe", PROBE)
+    result = project.run("build", "--clinic", "probe", "--paper", paper.lower())
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(project.pdf("probe"))
+    for page in reader.pages:
+        box = page.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == POINTS[paper]
+    limit = 4 if paper != "A5" else 8
+    assert 2 <= len(reader.pages) <= limit
+
+
+def test_print_shop_has_bleed_and_trim_office_has_neither(project: Project) -> None:
+    project.clinic("probe", PROBE + "[contact]\nbooking_url = " + f'"{BOOKING}"\n')
+    result = project.run("build", "--clinic", "probe", "--print-shop")
+    assert result.exit_code == 0, result.output
+    shop = project.out / "probe" / f"{HANDOUT}-en-print-shop.pdf"
+    with pikepdf.open(shop) as pdf:
+        for page in pdf.pages:
+            trim = [float(v) for v in page.TrimBox]
+            bleed = [float(v) for v in page.BleedBox]
+            assert [t - b for t, b in zip(trim[:2], bleed[:2], strict=True)] == pytest.approx(
+                [8.5, 8.5], abs=0.01
+            )
+            assert [b - t for t, b in zip(trim[2:], bleed[2:], strict=True)] == pytest.approx(
+                [8.5, 8.5], abs=0.01
+            )
+        assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
+    with pikepdf.open(project.pdf("probe")) as pdf:
+        for page in pdf.pages:
+            assert "/TrimBox" not in page and "/BleedBox" not in page
+
+
+def test_clinic_sets_its_own_bleed(project: Project) -> None:
+    project.clinic("probe", PROBE + "bleed_mm = 5\n")
+    assert project.run("build", "--clinic", "probe", "--print-shop").exit_code == 0
+    with pikepdf.open(project.out / "probe" / f"{HANDOUT}-en-print-shop.pdf") as pdf:
+        page = pdf.pages[0]
+        assert float(page.TrimBox[0]) - float(page.MediaBox[0]) == pytest.approx(14.17, abs=0.01)
+
+
+def test_print_shop_brand_band_runs_into_the_bleed(project: Project) -> None:
+    project.clinic("probe", PROBE + '[colours]\nprimary = "#7a1f3d"\n')
+    assert project.run("build", "--clinic", "probe", "--print-shop").exit_code == 0
+    page = pypdfium2.PdfDocument(project.out / "probe" / f"{HANDOUT}-en-print-shop.pdf")[0]
+    image = page.render(scale=1).to_pil().convert("RGB")
+    assert image.getpixel((4, 60)) == pytest.approx((0x7A, 0x1F, 0x3D), abs=4)  # in the bleed
+
+
+@pytest.mark.parametrize(
+    ("variant", "part", "conformance"), [("pdf/a-2u", "2", "U"), ("pdf/a-3b", "3", "B")]
+)
+def test_archival_variants_claim_their_part_and_stay_accessible(
+    project: Project, variant: str, part: str, conformance: str
+) -> None:
+    project.clinic("probe", PROBE)
+    result = project.run("build", "--clinic", "probe", "--pdf-variant", variant)
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(project.pdf("probe")) as pdf:
+        meta = pdf.open_metadata()
+        assert meta.get("pdfaid:part") == part
+        assert meta.get("pdfaid:conformance") == conformance
+        assert "/StructTreeRoot" in pdf.Root and str(pdf.Root.Lang) == "en"
+
+
+def test_unknown_pdf_variant_is_a_usage_error_listing_the_valid_ones(project: Project) -> None:
+    project.clinic("probe", PROBE)
+    result = project.run("build", "--clinic", "probe", "--pdf-variant", "pdf/a-9z")
+    assert result.exit_code == 2
+    assert (
+        "pdf/a-9z" in result.stderr and "pdf/a-2u" in result.stderr and "pdf/a-3b" in result.stderr
+    )
+
+
+def test_booking_qr_code_scans_to_the_booking_url(project: Project) -> None:
+    project.clinic("probe", PROBE + f'[contact]\nbooking_url = "{BOOKING}"\n')
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    document = pypdfium2.PdfDocument(project.pdf("probe"))
+    found = []
+    for page in document:
+        found += zxingcpp.read_barcodes(page.render(scale=150 / 72).to_pil())
+    assert [code.text for code in found] == [BOOKING]
+    text = "".join(page.extract_text() for page in PdfReader(project.pdf("probe")).pages)
+    assert BOOKING in "".join(text.split())  # printed beside the code (wrapped to fit)
+
+
+def test_booking_qr_code_is_vector_and_at_least_2cm(project: Project) -> None:
+    import pdfplumber
+
+    project.clinic("probe", PROBE + f'[contact]\nbooking_url = "{BOOKING}"\n')
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    with pikepdf.open(project.pdf("probe")) as pdf:
+        images = [name for page in pdf.pages for name in page.images]
+    assert images == []  # no raster at all: the QR code is drawn as vector paths
+    with pdfplumber.open(project.pdf("probe")) as pdf:
+        last = pdf.pages[-1]
+        dark = [
+            r for r in last.rects + last.curves + last.lines if r.get("non_stroking_color") or True
+        ]
+        xs = [
+            x
+            for item in last.objects.get("curve", []) + last.objects.get("line", [])
+            for x in (item["x0"], item["x1"])
+        ]
+    assert dark  # paths are there
+    assert xs and (max(xs) - min(xs)) >= 20 / 25.4 * 72 * 0.7  # modules span about 2 cm
+
+
+def test_a_url_too_long_for_the_code_is_refused(project: Project) -> None:
+    url = "https://probe.example/book?ref=" + "a" * 265  # under 300, but too dense at 25 mm
+    project.clinic("probe", PROBE + f'[contact]\nbooking_url = "{url}"\n')
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 2
+    assert "booking_url" in result.stderr and "QR code" in result.stderr
+
+
+def test_preview_writes_pictures_of_the_pages(project: Project) -> None:
+    project.clinic("probe", PROBE)
+    result = project.run("preview", "--clinic", "probe", "--handout", HANDOUT, "--dpi", "50")
+    assert result.exit_code == 0, result.output
+    pages = len(PdfReader(project.pdf("probe")).pages)
+    pictures = sorted((project.out / "probe").glob(f"{HANDOUT}-en-page-*.png"))
+    assert len(pictures) == pages
+    with Image.open(pictures[0]) as image:
+        assert image.size == (math.ceil(595.28 * 50 / 72), math.ceil(841.89 * 50 / 72))
+
+
+def test_preview_pages_option_limits_the_count(project: Project) -> None:
+    project.clinic("probe", PROBE)
+    result = project.run("preview", "--clinic", "probe", "--handout", HANDOUT, "--pages", "1")
+    assert result.exit_code == 0, result.output
+    pictures = list((project.out / "probe").glob(f"{HANDOUT}-en-page-*.png"))
+    assert len(pictures) == 1
+    with Image.open(pictures[0]) as image:
+        assert image.size == (math.ceil(595.28 * 100 / 72), math.ceil(841.89 * 100 / 72))
+
+
+def test_every_example_leaflet_is_within_150_kb(examples: Path) -> None:
+    sizes = {path.name: path.stat().st_size for path in examples.glob(f"*/{HANDOUT}-en.pdf")}
+    assert sizes and max(sizes.values()) <= 150 * 1024, sizes
+
+
+def test_a_huge_png_logo_is_downscaled(project: Project) -> None:
+    stream = io.BytesIO()
+    ramp = Image.linear_gradient("L").resize((4000, 4000))
+    big = Image.merge("RGB", [ramp, ramp.transpose(Image.Transpose.ROTATE_90), ramp])
+    draw = ImageDraw.Draw(big)
+    for y in range(0, 4000, 37):  # detail, so the PNG is megabytes, not kilobytes
+        draw.line((0, y, 4000, 4000 - y), fill=(y % 255, 40, 200), width=3)
+    big.save(stream, "PNG")
+    assert 1024 * 1024 < len(stream.getvalue()) < 5 * 1024 * 1024
+    project.write("clinics/probe/logo.png", stream.getvalue())
+    project.clinic("probe", PROBE + '[logo]\nfile = "probe/logo.png"\nalt = "Probe logo"\n')
+    result = project.run("build", "--clinic", "probe", "--max-size", "150")
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(project.pdf("probe")) as pdf:
+        widths = [int(image.Width) for page in pdf.pages for image in page.images.values()]
+    assert widths and max(widths) <= 700  # 160 pt at 300 dpi is 667 pixels
+
+
+def test_max_size_reports_a_leaflet_over_budget(project: Project) -> None:
+    project.clinic("probe", PROBE)
+    result = project.run("build", "--clinic", "probe", "--max-size", "5")
+    assert result.exit_code == 1
+    assert "--max-size budget of 5 KB" in result.stderr
+    assert not project.pdf("probe").exists()
