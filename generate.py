@@ -22,7 +22,7 @@ from leaflets.content import load_handout
 from leaflets.errors import LeafletError, shown
 from leaflets.leaflet import PDF_VARIANTS, Options
 from leaflets.preview import preview_path, render_pages
-from leaflets.project import HOME, Project
+from leaflets.project import HOME, LANG, Project
 from leaflets.readability import readability_table
 from leaflets.review import review_handout
 from leaflets.scaffold import write_clinic_file
@@ -104,18 +104,22 @@ def cli(ctx: click.Context, root: Path) -> None:
     is_flag=True,
     help="Print a handout past its review date, marked 'Review overdue' on every page.",
 )
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="LANG",
+    callback=lambda ctx, param, value: _check_langs(value),
+    help="Language to build (repeatable), or 'all'. Default: each clinic's languages.",
+)
 @click.pass_obj
 def build(
     project: Project,
     clinics: tuple[str, ...],
     handouts: tuple[str, ...],
     out: Path | None,
-    large_print: bool,
-    print_shop: bool,
     paper: str | None,
-    pdf_variant: str,
-    max_kb: int | None,
-    allow_expired: bool,
+    **options: object,
 ) -> None:
     """Build leaflets: every clinic x every handout, or the ones named.
 
@@ -126,14 +130,7 @@ def build(
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = out if out is not None else project.root / "build"
-    options = Options(
-        large_print=large_print,
-        print_shop=print_shop,
-        allow_expired=allow_expired,
-        paper=next((p for p in PAPERS if p.lower() == paper.lower()), None) if paper else None,
-        pdf_variant=pdf_variant,
-        max_kb=max_kb,
-    )
+    paper = next((p for p in PAPERS if p.lower() == paper.lower()), None) if paper else None
     report = build_leaflets(
         project,
         slugs,
@@ -141,11 +138,18 @@ def build(
         out,
         named_clinics=bool(clinics),
         named_handouts=bool(handouts),
-        options=options,
+        options=Options(paper=paper, **options),
         on_done=_progress,
     )
     click.echo(f"Built {len(report.built)} leaflet(s), {len(report.failures)} failed.")
     _fail_if_any(report.failures)
+
+
+def _check_langs(langs: tuple[str, ...]) -> tuple[str, ...]:
+    for lang in langs:
+        if lang != "all" and not LANG.match(lang):
+            raise click.BadParameter(f"'{lang}' is not a language code (use en, es, ... or all)")
+    return langs
 
 
 def _progress(done: Path | Failure) -> None:
@@ -191,8 +195,10 @@ def list_(project: Project) -> None:
 def check(project: Project, pdfs: tuple[Path, ...]) -> None:
     """Validate every clinic file and handout, without rendering or writing anything.
 
-    Prints each handout's plain-language figures; fails on an invalid file, a handout
-    beyond its reading limit or past its review date, and warns 90 days before review.
+    Prints each handout's plain-language figures; fails on an invalid file, a missing
+    required section, a handout beyond its reading limit or past its review date; warns
+    90 days before review, and when a translation lacks a number the English has or
+    translates an older English version.
     """
     if pdfs:
         _fail_if_any([failure for path in pdfs if (failure := _check_pdf(path))])
@@ -202,12 +208,14 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
         _validate(load_branding, path, failures)
     rows = []
     for handout_id in project.handout_ids():
-        for lang in project.handout_langs(handout_id):
+        english = None
+        for lang in sorted(project.handout_langs(handout_id), key=lambda lang: lang != "en"):
             path = project.handout_file(handout_id, lang)
             handout = _validate(load_handout, path, failures)
             if handout is None:
                 continue
-            review = review_handout(handout, datetime.date.today())
+            english = english or (handout if lang == "en" else None)
+            review = review_handout(handout, datetime.date.today(), english)
             rows.append(review.readability)
             for warning in review.warnings:
                 click.echo(f"warning: {warning}", err=True)

@@ -33,10 +33,10 @@ def check_fits(url: str) -> str | None:
     return None
 
 
-def booking_qr_svg(url: str, clinic: str) -> Markup:
-    """Inline SVG of the code, titled for screen readers; the only markup made here."""
+def booking_qr_svg(url: str, title: str) -> Markup:
+    """Inline SVG of the code, with `title` for screen readers; the only markup made here."""
     svg = booking_qr(url).svg_inline(
         border=QUIET_ZONE, omitsize=True, svgclass="qr", lineclass=None
     )
-    title = f"<title>QR code: book an appointment at {escape(clinic)} online</title>"
+    title = f"<title>{escape(title)}</title>"
     return Markup(re.sub(r"^(<svg[^>]*>)", lambda match: match[1] + title, svg, count=1))  # noqa: S704

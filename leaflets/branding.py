@@ -284,6 +284,7 @@ class Branding(_Strict):
     paper: Literal[PAPERS] = "A4"
     bleed_mm: Annotated[float, Field(ge=0, le=10)] = 3.0
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = []
     approver: Line | None = None
     approved_on: datetime.date | None = None
     large_print: bool = False

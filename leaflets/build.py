@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .branding import load_branding
+from .branding import Branding, load_branding
 from .content import Handout, load_handout
 from .errors import ConfigError, LeafletError, shown
 from .leaflet import Options, file_name, make_leaflet, variants_for
@@ -117,9 +117,14 @@ def build(
         if branding is None:
             on_done(report.failures[-1])
             continue
-        for handout_id in handouts:
-            lang = _language(project, handout_id, branding.language)
+        for handout_id, lang in _languages(project, handouts, branding, options):
             key = f"{handout_id}/{lang}"
+            if lang not in project.handout_langs(handout_id):
+                written = ", ".join(project.handout_langs(handout_id))
+                message = f"handout '{handout_id}' is not written in '{lang}' (it is in: {written})"
+                report.failures.append(Failure(f"{slug}/{key}", message, 1))
+                on_done(report.failures[-1])
+                continue
             if key not in documents:
                 documents[key] = _load(
                     load_handout,
@@ -148,6 +153,22 @@ def build(
     return report
 
 
-def _language(project: Project, handout_id: str, wanted: str) -> str:
-    """The clinic's language if the handout is written in it, else English."""
-    return wanted if wanted in project.handout_langs(handout_id) else "en"
+def _languages(
+    project: Project, handouts: Iterable[str], branding: Branding, options: Options
+) -> list[tuple[str, str]]:
+    """(handout, language) pairs to build for one clinic.
+
+    `--lang` decides when given; else the clinic's `languages`, else its `language`, each
+    where the handout is written in it, falling back to English.
+    """
+    pairs = []
+    for handout_id in handouts:
+        written = project.handout_langs(handout_id)
+        if options.langs == ("all",):
+            pairs += [(handout_id, lang) for lang in written]
+        elif options.langs:
+            pairs += [(handout_id, lang) for lang in options.langs]
+        else:
+            wanted = [lang for lang in branding.languages or [branding.language] if lang in written]
+            pairs += [(handout_id, lang) for lang in wanted or ["en"]]
+    return pairs

@@ -17,6 +17,7 @@ from .branding import Branding
 from .checks import MAX_PAGES, check_leaflet
 from .content import Handout
 from .errors import LeafletError, shown
+from .i18n import page_labels_css
 from .project import Project
 from .theme import render_page
 
@@ -66,6 +67,7 @@ class Options:
     paper: str | None = None  # overrides every clinic's paper
     pdf_variant: str = "pdf/ua-1"
     max_kb: int | None = None  # fail a leaflet larger than this
+    langs: tuple[str, ...] = ()  # languages to build, or ("all",); () means each clinic's own
     today: datetime.date = field(default_factory=datetime.date.today)
 
 
@@ -98,11 +100,10 @@ def make_leaflet(
     if options.paper:
         branding = branding.model_copy(update={"paper": options.paper})
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
-    page_css = (
-        f":root {{ --bleed: {branding.bleed_mm}mm; }} @page {{ bleed: {branding.bleed_mm}mm; }}"
-        if variant is PRINT_SHOP
-        else ""
-    )
+    page_css = page_labels_css(handout.lang, overdue)
+    if variant is PRINT_SHOP:
+        bleed = f"{branding.bleed_mm:g}mm"
+        page_css += f":root {{ --bleed: {bleed}; }} @page {{ bleed: {bleed}; }}"
     fetcher = pdf.ConfinedFetcher(
         [project.templates, project.styles, handout.folder, branding.folder]
     )

@@ -18,6 +18,7 @@ from .booking import booking_qr_svg
 from .branding import Branding
 from .content import Handout
 from .errors import LeafletError, shown
+from .i18n import format_date, translations
 
 PAGE = "leaflet.html"
 
@@ -43,30 +44,38 @@ def search_path(templates: Path, clinic_templates: Path | None) -> list[jinja2.B
 
 
 @functools.lru_cache(maxsize=64)
-def environment(templates: Path, clinic_templates: Path | None) -> jinja2.Environment:
-    """One sandboxed environment per template search order, kept for the whole batch."""
-    return SandboxedEnvironment(
+def environment(templates: Path, clinic_templates: Path | None, lang: str) -> jinja2.Environment:
+    """One sandboxed environment per search order and language, kept for the whole batch."""
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(search_path(templates, clinic_templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations(lang), newstyle=True)
+    return env
 
 
 def render_page(
     templates: Path, branding: Branding, handout: Handout, stylesheets: list[str]
 ) -> str:
     """The leaflet's HTML for one clinic and one handout."""
-    env = environment(templates, branding.theme.templates)
+    lang = handout.lang
+    env = environment(templates, branding.theme.templates, lang)
     booking_url = branding.contact.booking_url
+    qr_title = translations(lang).gettext("QR code: book an appointment at %(clinic)s online")
     try:
         return env.get_template(PAGE).render(
             clinic=branding,
             handout=handout,
             meta=handout.meta,
             author_stylesheets=stylesheets,
-            booking_qr=booking_qr_svg(booking_url, branding.name) if booking_url else "",
+            booking_qr=booking_qr_svg(booking_url, qr_title % {"clinic": branding.name})
+            if booking_url
+            else "",
+            format_date=functools.partial(format_date, lang=lang),
         )
     except jinja2.TemplateError as error:
         raise LeafletError(_describe(error, branding, templates)) from None

@@ -1,0 +1,64 @@
+"""Fixed words and dates in the leaflet's language.
+
+Labels come from gettext catalogues in `locale/<lang>/LC_MESSAGES/messages.po`, compiled in
+memory by Babel when first used (a `.po` edit needs no extra step); dates are formatted for
+the locale by Babel. A language with no catalogue gets the English words.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import gettext
+import io
+from pathlib import Path
+
+from babel.dates import format_date as babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from .project import HOME
+
+LOCALE = HOME / "locale"
+# Babel locale per handout language: the English content follows UK (NHS) usage.
+BABEL_LOCALES = {"en": "en_GB", "es": "es"}
+
+
+@functools.cache
+def translations(lang: str, folder: Path = LOCALE) -> gettext.NullTranslations:
+    """The compiled catalogue for `lang`."""
+    po = folder / lang / "LC_MESSAGES" / "messages.po"
+    if not po.is_file():
+        return gettext.NullTranslations()
+    with po.open("rb") as stream:
+        catalog = read_po(stream, locale=BABEL_LOCALES.get(lang, lang))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def format_date(value: datetime.date, lang: str) -> str:
+    """`value` as `lang` writes dates: '25 November 2027', '25 de noviembre de 2027'."""
+    return babel_format_date(value, format="long", locale=BABEL_LOCALES.get(lang, lang))
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def page_labels_css(lang: str, overdue: bool) -> str:
+    """The page furniture's words, which live in CSS (margin boxes), in `lang`."""
+    _ = translations(lang).gettext
+    before, _page, rest = _("Page %(page)s of %(pages)s").partition("%(page)s")
+    between, _pages, after = rest.partition("%(pages)s")
+    numbers = (
+        f"{css_string(before)} counter(page) {css_string(between)} counter(pages) "
+        f"{css_string(after)}"
+    )
+    css = f"@page {{ @bottom-right {{ content: {numbers}; }} }}\n"
+    if overdue:
+        mark = css_string(_("Review overdue"))
+        css += f"@page {{ @top-right {{ content: {mark}; }} }}\n"
+    return css
