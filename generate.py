@@ -6,6 +6,7 @@ Each command parses its options, calls one function in `leaflets/`, and echoes a
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -112,6 +113,16 @@ def cli(ctx: click.Context, root: Path) -> None:
     callback=lambda ctx, param, value: _check_langs(value),
     help="Language to build (repeatable), or 'all'. Default: each clinic's languages.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="Worker processes; 1 renders in this process.",
+)
+@click.option("--force", is_flag=True, help="Rebuild leaflets whose inputs have not changed.")
+@click.option("--dry-run", is_flag=True, help="List what would be built, and why; build nothing.")
+@click.option("--prune", is_flag=True, help="Remove outputs of clinics no longer in clinics/.")
 @click.pass_obj
 def build(
     project: Project,
@@ -141,7 +152,18 @@ def build(
         options=Options(paper=paper, **options),
         on_done=_progress,
     )
-    click.echo(f"Built {len(report.built)} leaflet(s), {len(report.failures)} failed.")
+    for what, why in report.planned if options["dry_run"] else []:
+        click.echo(f"would build {what}: {', '.join(why)}")
+    for key in report.stale:
+        state = "removed" if options["prune"] else "stale"
+        click.echo(f"{state:<8}{key} (its clinic is gone)")
+    done = (
+        f"Would build {len(report.planned)}" if options["dry_run"] else f"Built {len(report.built)}"
+    )
+    click.echo(
+        f"{done}, skipped {len(report.skipped)} unchanged, "
+        f"failed {len(report.failures)}, in {report.seconds:.1f} s."
+    )
     _fail_if_any(report.failures)
 
 

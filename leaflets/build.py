@@ -7,16 +7,19 @@ target and renamed over it, so a reader never sees a partial file.
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import manifest
 from .branding import Branding, load_branding
 from .content import Handout, load_handout
 from .errors import ConfigError, LeafletError, shown
-from .leaflet import Options, file_name, make_leaflet, variants_for
+from .leaflet import Options, Variant, file_name, make_leaflet, variants_for
 from .project import Project
 
 
@@ -34,7 +37,11 @@ class Report:
     """What a build did."""
 
     built: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    planned: list[tuple[str, list[str]]] = field(default_factory=list)  # what, and why
+    stale: list[str] = field(default_factory=list)  # outputs of clinics no longer here
+    seconds: float = 0.0
 
     @property
     def exit_code(self) -> int:
@@ -90,6 +97,87 @@ def _load(loader: Callable, path: Path, named: bool, failures: list[Failure], wh
         return None
 
 
+@dataclass(frozen=True)
+class Job:
+    """One leaflet to consider: what it is made of, where it goes, and its input hashes."""
+
+    branding: Branding
+    handout: Handout
+    variant: Variant
+    target: Path
+    inputs: dict[str, str]
+
+    @property
+    def what(self) -> str:
+        """How the leaflet is named in messages."""
+        return f"{self.branding.slug}/{self.target.name}"
+
+
+def plan(
+    project: Project,
+    clinics: Iterable[str],
+    handouts: Iterable[str],
+    out: Path,
+    options: Options,
+    report: Report,
+    named_clinics: bool = False,
+    named_handouts: bool = False,
+) -> list[Job]:
+    """Every leaflet the build covers; clinics and handouts that fail to load go in `report`."""
+    jobs = []
+    documents: dict[str, Handout | None] = {}
+    for slug in clinics:
+        branding = _load(
+            load_branding, project.clinic_file(slug), named_clinics, report.failures, slug
+        )
+        if branding is None:
+            continue
+        for handout_id, lang in _languages(project, handouts, branding, options):
+            key = f"{handout_id}/{lang}"
+            if lang not in project.handout_langs(handout_id):
+                written = ", ".join(project.handout_langs(handout_id))
+                message = f"handout '{handout_id}' is not written in '{lang}' (it is in: {written})"
+                report.failures.append(Failure(f"{slug}/{key}", message, 1))
+                continue
+            if key not in documents:
+                path = project.handout_file(handout_id, lang)
+                documents[key] = _load(load_handout, path, named_handouts, report.failures, key)
+            handout = documents[key]
+            if handout is None:
+                continue
+            for variant in variants_for(branding, options):
+                target = out / slug / file_name(handout, variant)
+                hashes = manifest.inputs(project, branding, handout, variant.name, options)
+                jobs.append(Job(branding, handout, variant, target, hashes))
+    return jobs
+
+
+def _make(project: Project, job: Job, options: Options) -> bytes | str:
+    """Make one leaflet: its bytes, or the message saying why it failed (picklable either way)."""
+    try:
+        return make_leaflet(project, job.branding, job.handout, job.variant, options)
+    except LeafletError as error:
+        return error.format_message()
+
+
+def _results(project: Project, jobs: list[Job], options: Options, workers: int):  # noqa: ANN202
+    """(job, bytes or message) as each leaflet is made, in this process or in `workers`."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield job, _make(project, job, options)
+        return
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_make, project, job, options): job for job in jobs}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                try:
+                    yield futures[future], future.result()
+                except concurrent.futures.process.BrokenProcessPool:
+                    yield futures[future], "the worker process rendering it died"
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+
 def build(
     project: Project,
     clinics: Iterable[str],
@@ -101,56 +189,65 @@ def build(
     options: Options | None = None,
     on_done: Callable[[Path | Failure], None] = lambda _: None,
 ) -> Report:
-    """Build every clinic x handout leaflet.
+    """Build every clinic x handout leaflet whose inputs changed since it was last built.
 
     A clinic or handout the user named that cannot be loaded is a usage error (exit 2);
-    one found by listing the project is one more failed leaflet (exit 1).
+    one found by listing the project is one more failed leaflet (exit 1). The manifest
+    is written last, even after Ctrl-C, and records only leaflets that were written.
     """
+    started = time.perf_counter()
     check_out_folder(out)
     options = options or Options()
     report = Report()
-    documents: dict[str, Handout | None] = {}
-    for slug in clinics:
-        branding = _load(
-            load_branding, project.clinic_file(slug), named_clinics, report.failures, slug
-        )
-        if branding is None:
-            on_done(report.failures[-1])
-            continue
-        for handout_id, lang in _languages(project, handouts, branding, options):
-            key = f"{handout_id}/{lang}"
-            if lang not in project.handout_langs(handout_id):
-                written = ", ".join(project.handout_langs(handout_id))
-                message = f"handout '{handout_id}' is not written in '{lang}' (it is in: {written})"
-                report.failures.append(Failure(f"{slug}/{key}", message, 1))
+    jobs = plan(project, clinics, handouts, out, options, report, named_clinics, named_handouts)
+    for failure in report.failures:
+        on_done(failure)
+    entries = manifest.load(out)
+    todo = []
+    for job in jobs:
+        key = job.target.relative_to(out).as_posix()
+        why = manifest.changed(entries.get(key), job.inputs)
+        if not job.target.exists():
+            why = why if why == ["new"] else ["the PDF is missing", *why]
+        if why or options.force:
+            todo.append(job)
+            report.planned.append((job.what, why or ["--force"]))
+        else:
+            report.skipped.append(job.target)
+    report.stale = _stale(project, out, entries)
+    if options.dry_run:
+        return report
+    try:
+        for job, result in _results(project, todo, options, options.jobs):
+            if isinstance(result, str):
+                report.failures.append(Failure(job.what, result, 1))
                 on_done(report.failures[-1])
                 continue
-            if key not in documents:
-                documents[key] = _load(
-                    load_handout,
-                    project.handout_file(handout_id, lang),
-                    named_handouts,
-                    report.failures,
-                    key,
-                )
-                if documents[key] is None:
-                    on_done(report.failures[-1])
-            handout = documents[key]
-            if handout is None:
+            try:
+                write_atomic(job.target, result)
+            except LeafletError as error:
+                report.failures.append(Failure(job.what, error.format_message(), 1))
+                on_done(report.failures[-1])
                 continue
-            for variant in variants_for(branding, options):
-                target = out / slug / file_name(handout, variant)
-                try:
-                    data = make_leaflet(project, branding, handout, variant, options)
-                    write_atomic(target, data)
-                except LeafletError as error:
-                    what = f"{slug}/{target.name}"
-                    report.failures.append(Failure(what, error.format_message(), 1))
-                    on_done(report.failures[-1])
-                    continue
-                report.built.append(target)
-                on_done(target)
+            entries[job.target.relative_to(out).as_posix()] = job.inputs
+            report.built.append(job.target)
+            on_done(job.target)
+    finally:
+        if options.prune:
+            for key in report.stale:
+                (out / key).unlink(missing_ok=True)
+                entries.pop(key, None)
+        entries = {key: value for key, value in entries.items() if (out / key).exists()}
+        if entries or (out / manifest.NAME).exists():
+            write_atomic(out / manifest.NAME, manifest.dump(entries))
+        report.seconds = time.perf_counter() - started
     return report
+
+
+def _stale(project: Project, out: Path, entries: dict[str, dict[str, str]]) -> list[str]:
+    """Outputs recorded for clinics that are no longer in the project."""
+    clinics = set(project.clinic_slugs())
+    return sorted(key for key in entries if key.split("/", 1)[0] not in clinics)
 
 
 def _languages(

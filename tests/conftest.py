@@ -86,7 +86,11 @@ class Project:
 
     def leftovers(self) -> list[Path]:
         """Temporary files left anywhere in the output folder."""
-        return [path for path in self.out.rglob("*") if path.name.startswith(".")]
+        return [
+            path
+            for path in self.out.rglob("*")
+            if path.name.startswith(".") and path.name != ".manifest.json"
+        ]
 
 
 @pytest.fixture

@@ -1,0 +1,170 @@
+"""Batch builds: incremental, reproducible, parallel, and honest about failures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import HANDOUT, Project
+
+SQUARE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>'
+)
+CIRCLE = SQUARE.replace('<rect width="4" height="4"/>', '<circle r="2" cx="2" cy="2"/>')
+PROBE_FM = """+++
+id = "probe-fm"
+title = "Probe handout"
+summary = "A short test handout."
+version = "1.0"
+issue_date = 2026-01-15
+review_date = 2099-01-15
+sources = ["NHS: Hair loss, https://www.nhs.uk/conditions/hair-loss/"]
+required_sections = ["Risks"]
++++
+
+## Risks
+
+Infection and irritation can happen.
+"""
+
+
+def two_clinics(project: Project) -> None:
+    project.clinic(
+        "alpha", 'name = "Alpha Clinic"\n[logo]\nfile = "alpha/logo.svg"\nalt = "Alpha"\n'
+    )
+    project.write("clinics/alpha/logo.svg", SQUARE)
+    project.clinic("beta", 'name = "Beta Clinic"\n')
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+
+
+def outputs(project: Project) -> dict[str, int]:
+    """Every PDF in the output folder, with its modification time."""
+    return {
+        p.relative_to(project.out).as_posix(): p.stat().st_mtime_ns
+        for p in project.out.rglob("*.pdf")
+    }
+
+
+def first_build(project: Project) -> dict[str, int]:
+    two_clinics(project)
+    result = project.run("build", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    before = outputs(project)
+    assert len(before) == 4
+    return before
+
+
+def rebuilt(project: Project, before: dict[str, int]) -> set[str]:
+    result = project.run("build", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    after = outputs(project)
+    return {key for key in after if after[key] != before.get(key)}
+
+
+def test_an_unchanged_second_build_writes_nothing(project: Project) -> None:
+    before = first_build(project)
+    result = project.run("build", "--lang", "en")
+    assert result.exit_code == 0
+    assert "Built 0, skipped 4 unchanged, failed 0" in result.stdout
+    assert outputs(project) == before
+
+
+def test_changing_one_clinics_logo_rebuilds_exactly_its_leaflets(project: Project) -> None:
+    before = first_build(project)
+    project.write("clinics/alpha/logo.svg", CIRCLE)
+    assert rebuilt(project, before) == {f"alpha/{HANDOUT}-en.pdf", "alpha/probe-fm-en.pdf"}
+
+
+def test_editing_a_handout_rebuilds_every_clinics_copy_and_nothing_else(project: Project) -> None:
+    before = first_build(project)
+    project.append_to_handout("One more plain sentence.")
+    assert rebuilt(project, before) == {f"alpha/{HANDOUT}-en.pdf", f"beta/{HANDOUT}-en.pdf"}
+
+
+def test_a_pdf_deleted_by_hand_is_rebuilt(project: Project) -> None:
+    before = first_build(project)
+    (project.out / "beta" / "probe-fm-en.pdf").unlink()
+    assert rebuilt(project, before) == {"beta/probe-fm-en.pdf"}
+
+
+def test_force_rebuilds_everything(project: Project) -> None:
+    before = first_build(project)
+    result = project.run("build", "--lang", "en", "--force")
+    assert result.exit_code == 0
+    assert set(outputs(project)) == set(before) and all(
+        outputs(project)[key] != before[key] for key in before
+    )
+
+
+def test_dry_run_says_what_and_why_and_writes_nothing(project: Project) -> None:
+    before = first_build(project)
+    project.write("handouts/probe-fm/en.md", PROBE_FM + "\nMore.\n")
+    result = project.run("build", "--lang", "en", "--dry-run")
+    assert result.exit_code == 0
+    assert "would build alpha/probe-fm-en.pdf: handout" in result.stdout
+    assert "would build beta/probe-fm-en.pdf: handout" in result.stdout
+    assert "Would build 2, skipped 2 unchanged" in result.stdout
+    assert outputs(project) == before
+
+
+def test_a_removed_clinic_is_reported_and_pruned(project: Project) -> None:
+    first_build(project)
+    (project.root / "clinics" / "beta.toml").unlink()
+    result = project.run("build", "--lang", "en")
+    assert f"stale   beta/{HANDOUT}-en.pdf (its clinic is gone)" in result.stdout
+    assert (project.out / "beta" / f"{HANDOUT}-en.pdf").exists()
+    result = project.run("build", "--lang", "en", "--prune")
+    assert f"removed beta/{HANDOUT}-en.pdf" in result.stdout
+    assert not (project.out / "beta" / f"{HANDOUT}-en.pdf").exists()
+    recorded = json.loads((project.out / ".manifest.json").read_text())
+    assert not any(key.startswith("beta/") for key in recorded)
+
+
+def test_same_inputs_give_byte_identical_pdfs_with_one_or_two_workers(project: Project) -> None:
+    two_clinics(project)
+    one, two = project.root / "one", project.root / "two"
+    assert project.run("build", "--lang", "en", "--jobs", "1", "--out", str(one)).exit_code == 0
+    assert project.run("build", "--lang", "en", "--jobs", "2", "--out", str(two)).exit_code == 0
+    pdfs = sorted(p.relative_to(one) for p in one.rglob("*.pdf"))
+    assert len(pdfs) == 4
+    for pdf in pdfs:
+        assert (one / pdf).read_bytes() == (two / pdf).read_bytes(), pdf
+
+
+def test_a_broken_clinic_never_enters_the_manifest(project: Project) -> None:
+    two_clinics(project)
+    project.clinic("gamma", 'name = "Gamma"\n[colours]\naccent = "bluish"\n')
+    result = project.run("build", "--lang", "en", "--jobs", "2")
+    assert result.exit_code == 1
+    assert "gamma" in result.stderr and "accent" in result.stderr
+    assert len(outputs(project)) == 4
+    recorded = json.loads((project.out / ".manifest.json").read_text())
+    assert sorted(recorded) == sorted(outputs(project))
+    assert all(
+        set(entry) >= {"handout", "clinic file", "templates", "styles", "versions"}
+        for entry in recorded.values()
+    )
+
+
+def test_interrupted_build_leaves_no_temp_file_and_a_true_manifest(
+    project: Project, monkeypatch
+) -> None:  # noqa: ANN001
+    from leaflets import build as build_module
+
+    two_clinics(project)
+    calls = []
+    real = build_module.write_atomic
+
+    def interrupt_on_second(target: Path, data: bytes) -> None:
+        calls.append(target)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(target, data)
+
+    monkeypatch.setattr(build_module, "write_atomic", interrupt_on_second)
+    result = project.run("build", "--lang", "en", "--jobs", "1")
+    assert result.exit_code != 0
+    monkeypatch.setattr(build_module, "write_atomic", real)
+    assert project.leftovers() == []
+    recorded = json.loads((project.out / ".manifest.json").read_text())
+    assert sorted(recorded) == sorted(outputs(project)) and len(recorded) == 1
