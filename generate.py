@@ -142,6 +142,7 @@ def build(
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = out if out is not None else project.root / "build"
     paper = next((p for p in PAPERS if p.lower() == paper.lower()), None) if paper else None
+    progress = _Progress()
     report = build_leaflets(
         project,
         slugs,
@@ -150,8 +151,10 @@ def build(
         named_clinics=bool(clinics),
         named_handouts=bool(handouts),
         options=Options(paper=paper, **options),
-        on_done=_progress,
+        on_start=progress.start,
+        on_done=progress.done,
     )
+    progress.finish()
     for what, why in report.planned if options["dry_run"] else []:
         click.echo(f"would build {what}: {', '.join(why)}")
     for key in report.stale:
@@ -172,6 +175,29 @@ def _check_langs(langs: tuple[str, ...]) -> tuple[str, ...]:
         if lang != "all" and not LANG.match(lang):
             raise click.BadParameter(f"'{lang}' is not a language code (use en, es, ... or all)")
     return langs
+
+
+class _Progress:
+    """A progress bar on a terminal; a plain line per leaflet when output is not a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        if sys.stderr.isatty() and total > 1:
+            self.bar = click.progressbar(length=total, label="Building leaflets", file=sys.stderr)
+
+    def done(self, done: Path | Failure) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            if isinstance(done, Failure):
+                click.echo(f" failed {done.what}", err=True)
+            return
+        _progress(done)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
 
 
 def _progress(done: Path | Failure) -> None:

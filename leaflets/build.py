@@ -188,6 +188,7 @@ def build(
     named_handouts: bool = False,
     options: Options | None = None,
     on_done: Callable[[Path | Failure], None] = lambda _: None,
+    on_start: Callable[[int], None] = lambda _: None,
 ) -> Report:
     """Build every clinic x handout leaflet whose inputs changed since it was last built.
 
@@ -217,6 +218,7 @@ def build(
     report.stale = _stale(project, out, entries)
     if options.dry_run:
         return report
+    on_start(len(todo))
     try:
         for job, result in _results(project, todo, options, options.jobs):
             if isinstance(result, str):
@@ -238,8 +240,11 @@ def build(
                 (out / key).unlink(missing_ok=True)
                 entries.pop(key, None)
         entries = {key: value for key, value in entries.items() if (out / key).exists()}
-        if entries or (out / manifest.NAME).exists():
-            write_atomic(out / manifest.NAME, manifest.dump(entries))
+        if entries != manifest.load(out):
+            try:
+                write_atomic(out / manifest.NAME, manifest.dump(entries))
+            except LeafletError as error:  # the next build rebuilds rather than trusts it
+                report.failures.append(Failure(manifest.NAME, error.format_message(), 1))
         report.seconds = time.perf_counter() - started
     return report
 

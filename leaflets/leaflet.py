@@ -105,7 +105,7 @@ def make_leaflet(
         branding = branding.model_copy(update={"paper": options.paper})
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
     page_css = page_labels_css(handout.lang, overdue)
-    if variant is PRINT_SHOP:
+    if variant == PRINT_SHOP:
         bleed = f"{branding.bleed_mm:g}mm"
         page_css += f":root {{ --bleed: {bleed}; }} @page {{ bleed: {bleed}; }}"
     fetcher = pdf.ConfinedFetcher(
@@ -129,7 +129,7 @@ def make_leaflet(
         document,
         identifier[:32].encode(),
         variant.pdf_variant or options.pdf_variant,
-        print_boxes=variant is PRINT_SHOP,
+        print_boxes=variant == PRINT_SHOP,
     )
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
     problems = check_accessible_pdf(data, handout.lang)

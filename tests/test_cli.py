@@ -113,7 +113,7 @@ def test_a_failed_write_keeps_the_earlier_pdf_and_leaves_no_temp_file(
         raise OSError(failure, os.strerror(failure))
 
     monkeypatch.setattr(build_module.os, "fsync", full_disk)
-    result = project.run("build", "--clinic", "probe")
+    result = project.run("build", "--clinic", "probe", "--force")
     assert result.exit_code == 1
     assert f"{HANDOUT}-en.pdf" in result.stderr and reason in result.stderr
     assert project.pdf("probe").read_bytes() == before
