@@ -25,6 +25,24 @@ from generate import cli
 REPO = Path(__file__).resolve().parent.parent
 HANDOUT = "microneedling-hair-loss"
 CANARY = "CANARY-7f3a9c-outside-secret"
+# The small handout of the bad-input catalogue, valid as it stands.
+PROBE_FM = """+++
+id = "probe-fm"
+title = "Probe handout"
+summary = "A short test handout."
+version = "1.0"
+issue_date = 2026-01-15
+review_date = 2099-01-15
+sources = ["NHS: Hair loss, https://www.nhs.uk/conditions/hair-loss/"]
+required_sections = ["Risks"]
++++
+
+# Probe handout
+
+## Risks
+
+Infection and irritation can happen.
+"""
 
 
 @dataclass

@@ -5,27 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import HANDOUT, Project
+from conftest import HANDOUT, PROBE_FM, Project
 
 SQUARE = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>'
 )
 CIRCLE = SQUARE.replace('<rect width="4" height="4"/>', '<circle r="2" cx="2" cy="2"/>')
-PROBE_FM = """+++
-id = "probe-fm"
-title = "Probe handout"
-summary = "A short test handout."
-version = "1.0"
-issue_date = 2026-01-15
-review_date = 2099-01-15
-sources = ["NHS: Hair loss, https://www.nhs.uk/conditions/hair-loss/"]
-required_sections = ["Risks"]
-+++
-
-## Risks
-
-Infection and irritation can happen.
-"""
 
 
 def two_clinics(project: Project) -> None:

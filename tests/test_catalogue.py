@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 from PIL import Image
 
-from conftest import HANDOUT, Project, pdf_text
+from conftest import HANDOUT, PROBE_FM, Project, pdf_text
 
 BUILD = ("build", "--clinic", "probe", "--handout", HANDOUT)
 PROBE = 'name = "Probe Clinic"\n'
@@ -24,23 +24,6 @@ SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
     '<rect width="10" height="10" fill="#05a"/></svg>'
 )
-PROBE_FM = """+++
-id = "probe-fm"
-title = "Probe handout"
-summary = "A short test handout."
-version = "1.0"
-issue_date = 2026-01-15
-review_date = 2099-01-15
-sources = ["NHS: Hair loss, https://www.nhs.uk/conditions/hair-loss/"]
-required_sections = ["Risks"]
-+++
-
-# Probe handout
-
-## Risks
-
-Infection and irritation can happen.
-"""
 
 
 def png(width: int, height: int) -> bytes:

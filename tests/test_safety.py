@@ -6,6 +6,7 @@ import os
 
 import pdfplumber
 import pytest
+from click.testing import Result
 from weasyprint.urls import FatalURLFetchingError
 
 from conftest import HANDOUT, Project, pdf_text
@@ -60,13 +61,18 @@ def _drawn_dark_and_readable(pdf, phrase: str) -> bool:  # noqa: ANN001
     return False
 
 
-def test_template_override_dropping_the_risk_sections_fails_the_build(project: Project) -> None:
+def build_with_override(project: Project, template: str) -> Result:
+    """Build the probe clinic with its own leaflet.html."""
     project.clinic("probe", PROBE + '[theme]\ntemplates = "probe/templates"\n')
-    project.write(
-        "clinics/probe/templates/leaflet.html",
+    project.write("clinics/probe/templates/leaflet.html", template)
+    return project.run("build", "--clinic", "probe")
+
+
+def test_template_override_dropping_the_risk_sections_fails_the_build(project: Project) -> None:
+    result = build_with_override(
+        project,
         '{% extends "base.html" %}{% block body %}<p>Microneedling is lovely.</p>{% endblock %}',
     )
-    result = project.run("build", "--clinic", "probe")
     assert result.exit_code == 1
     for fragment in ("clinic 'probe'", f"handout '{HANDOUT}'", *RISK_HEADINGS):
         assert fragment in result.stderr
@@ -81,13 +87,11 @@ def test_clinic_css_hiding_an_ordinary_required_section_fails_the_build(project:
 
 
 def test_template_override_changing_one_block_keeps_the_theme(project: Project) -> None:
-    project.clinic("probe", PROBE + '[theme]\ntemplates = "probe/templates"\n')
-    project.write(
-        "clinics/probe/templates/leaflet.html",
+    result = build_with_override(
+        project,
         '{% extends "base.html" %}\n'
         "{% block contact %}{{ super() }}<p>Walk-ins welcome on Saturdays.</p>{% endblock %}",
     )
-    result = project.run("build", "--clinic", "probe")
     assert result.exit_code == 0, result.output
     text = " ".join(pdf_text(project.pdf("probe")).split())
     assert "Walk-ins welcome on Saturdays." in text and "Contact us" in text
@@ -95,12 +99,10 @@ def test_template_override_changing_one_block_keeps_the_theme(project: Project) 
 
 
 def test_override_may_extend_the_theme_file_it_replaces(project: Project) -> None:
-    project.clinic("probe", PROBE + '[theme]\ntemplates = "probe/templates"\n')
-    project.write(
-        "clinics/probe/templates/leaflet.html",
+    result = build_with_override(
+        project,
         '{% extends "!theme/leaflet.html" %}{% block footer %}<p>Our own footer.</p>{% endblock %}',
     )
-    result = project.run("build", "--clinic", "probe")
     assert result.exit_code == 0, result.output
     assert "Our own footer." in pdf_text(project.pdf("probe"))
 
