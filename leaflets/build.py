@@ -203,7 +203,8 @@ def build(
     jobs = plan(project, clinics, handouts, out, options, report, named_clinics, named_handouts)
     for failure in report.failures:
         on_done(failure)
-    entries = manifest.load(out)
+    recorded = manifest.load(out)
+    entries = dict(recorded)
     todo = []
     for job in jobs:
         key = job.target.relative_to(out).as_posix()
@@ -240,7 +241,7 @@ def build(
                 (out / key).unlink(missing_ok=True)
                 entries.pop(key, None)
         entries = {key: value for key, value in entries.items() if (out / key).exists()}
-        if entries != manifest.load(out):
+        if entries != recorded:
             try:
                 write_atomic(out / manifest.NAME, manifest.dump(entries))
             except LeafletError as error:  # the next build rebuilds rather than trusts it

@@ -124,7 +124,9 @@ def make_leaflet(
     problems = check_leaflet(document, handout, branding, max_pages)
     if problems:
         raise LeafletError(problems[0], problems[1:])
-    identifier = hashlib.sha256(html.encode() + pdf.brand_css(branding).encode()).hexdigest()
+    # Stable for the same inputs, different for each variant of the same page.
+    made_from = "\0".join([html, variant.name, *sheets, page_css, pdf.brand_css(branding)])
+    identifier = hashlib.sha256(made_from.encode()).hexdigest()
     data = pdf.write(
         document,
         identifier[:32].encode(),

@@ -35,7 +35,11 @@ def _tree_hash(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> str:
 
 def tree_hash(folder: Path) -> str:
     """A hash of every file in a folder (and below), recomputed only when one changes."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    files = (
+        sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        if folder.is_dir()
+        else []
+    )
     stamp = tuple(
         (str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size) for p in files
     )
@@ -66,6 +70,7 @@ def inputs(
         "clinic file": file_hash(branding.file),
         "clinic folder": tree_hash(branding.folder),
         "versions": f"leaflets {__version__}, weasyprint {weasyprint.__version__}",
+        "tool code": tree_hash(Path(__file__).parent),  # an edit between releases counts too
         "options": json.dumps(chosen, sort_keys=True),
     }
 
