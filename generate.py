@@ -120,6 +120,22 @@ def cli(ctx: click.Context, root: Path) -> None:
     show_default="the number of CPUs",
     help="Worker processes; 1 renders in this process.",
 )
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop and fail a leaflet that takes longer than this to render.",
+)
+@click.option(
+    "--max-pages",
+    "page_limit",
+    type=click.IntRange(min=1),
+    default=12,
+    show_default=True,
+    help="Stop and fail a leaflet whose layout runs past this many pages.",
+)
 @click.option("--force", is_flag=True, help="Rebuild leaflets whose inputs have not changed.")
 @click.option("--dry-run", is_flag=True, help="List what would be built, and why; build nothing.")
 @click.option("--prune", is_flag=True, help="Remove outputs of clinics no longer in clinics/.")

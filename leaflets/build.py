@@ -8,12 +8,17 @@ target and renamed over it, so a reader never sees a partial file.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import fcntl
+import multiprocessing
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pebble
 
 from . import manifest
 from .branding import Branding, load_branding
@@ -61,7 +66,7 @@ _UMASK = _read_umask()
 def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temporary file in the same folder, then rename."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(exist_ok=True)
         handle, temporary = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
         )
@@ -85,6 +90,34 @@ def check_out_folder(out: Path) -> None:
     """Refuse an output folder that is an existing file."""
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out: '{shown(out)}' is a file, not a folder; give a folder name")
+
+
+@contextlib.contextmanager
+def only_build_into(out: Path) -> Iterator[None]:
+    """Make `out` and hold its lock, so that two builds never write into one folder at once.
+
+    The lock is on the folder itself (flock), so it needs no lock file, works on a
+    read-only folder, and is released by the system if the build is killed.
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        folder = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise LeafletError(
+            f"cannot make the output folder {shown(out)}: {error.strerror}"
+        ) from None
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(folder)
+        raise LeafletError(
+            f"another build is running into {shown(out)}; wait for it to finish, or build "
+            "into another folder with --out"
+        ) from None
+    try:
+        yield
+    finally:
+        os.close(folder)  # closing releases the lock
 
 
 def _load(loader: Callable, path: Path, named: bool, failures: list[Failure], what: str):
@@ -158,24 +191,48 @@ def _make(project: Project, job: Job, options: Options) -> bytes | str:
         return make_leaflet(project, job.branding, job.handout, job.variant, options)
     except LeafletError as error:
         return error.format_message()
+    except Exception as error:  # noqa: BLE001 - one leaflet's bug must not stop the batch
+        return (
+            f"internal error while making it ({type(error).__name__}: {error}); this is a "
+            "bug in the leaflet tool: please report it with the clinic file and handout"
+        )
 
 
 def _results(project: Project, jobs: list[Job], options: Options, workers: int):  # noqa: ANN202
-    """(job, bytes or message) as each leaflet is made, in this process or in `workers`."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield job, _make(project, job, options)
+    """(job, bytes or message) as each leaflet is made, each in a worker process.
+
+    A worker may be killed: one that outlives `options.time_limit` is stopped, and one
+    that dies (out of memory, a crash in a C library) is replaced, so the leaflet it was
+    making fails and the batch goes on. Workers are forked, so they start at once.
+    """
+    if not jobs:
         return
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_make, project, job, options): job for job in jobs}
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                try:
-                    yield futures[future], future.result()
-                except concurrent.futures.process.BrokenProcessPool:
-                    yield futures[future], "the worker process rendering it died"
-        finally:
-            pool.shutdown(cancel_futures=True)
+    context = multiprocessing.get_context("fork")
+    pool = pebble.ProcessPool(max_workers=min(workers, len(jobs)), context=context)
+    try:
+        futures = {
+            pool.schedule(_make, (project, job, options), timeout=options.time_limit): job
+            for job in jobs
+        }
+        for future in concurrent.futures.as_completed(futures):
+            yield futures[future], _outcome(future, options)
+    finally:
+        pool.stop()
+        pool.join()
+
+
+def _outcome(future: concurrent.futures.Future, options: Options) -> bytes | str:
+    """What came back from a worker, or why nothing did."""
+    try:
+        return future.result()
+    except concurrent.futures.TimeoutError:
+        return (
+            f"stopped after {options.time_limit:g} s, the time limit for rendering one "
+            "leaflet (raise it with --time-limit)"
+        )
+    except pebble.ProcessExpired as died:
+        how = f"signal {-died.exitcode}" if died.exitcode < 0 else f"exit code {died.exitcode}"
+        return f"the worker process rendering it died ({how})"
 
 
 def build(
@@ -219,35 +276,55 @@ def build(
     report.stale = _stale(project, out, entries)
     if options.dry_run:
         return report
-    on_start(len(todo))
-    try:
-        for job, result in _results(project, todo, options, options.jobs):
-            if isinstance(result, str):
-                report.failures.append(Failure(job.what, result, 1))
-                on_done(report.failures[-1])
-                continue
-            try:
-                write_atomic(job.target, result)
-            except LeafletError as error:
-                report.failures.append(Failure(job.what, error.format_message(), 1))
-                on_done(report.failures[-1])
-                continue
-            entries[job.target.relative_to(out).as_posix()] = job.inputs
-            report.built.append(job.target)
-            on_done(job.target)
-    finally:
-        if options.prune:
-            for key in report.stale:
-                (out / key).unlink(missing_ok=True)
-                entries.pop(key, None)
-        entries = {key: value for key, value in entries.items() if (out / key).exists()}
-        if entries != recorded:
-            try:
-                write_atomic(out / manifest.NAME, manifest.dump(entries))
-            except LeafletError as error:  # the next build rebuilds rather than trusts it
-                report.failures.append(Failure(manifest.NAME, error.format_message(), 1))
-        report.seconds = time.perf_counter() - started
+    with only_build_into(out):
+        on_start(len(todo))
+        try:
+            for job, result in _results(project, todo, options, options.jobs):
+                on_done(_write(job, result, out, entries, report))
+        finally:
+            _finish(project, out, entries, recorded, options, report)
+    report.seconds = time.perf_counter() - started
     return report
+
+
+def _write(
+    job: Job, result: bytes | str, out: Path, entries: dict, report: Report
+) -> Path | Failure:
+    """Write one made leaflet and record it, or record why it failed; return which."""
+    if isinstance(result, bytes) and not out.is_dir():
+        result = (
+            f"not written: the output folder {shown(out)} was removed during the build "
+            "(build again to make it)"
+        )
+    if isinstance(result, bytes):
+        try:
+            write_atomic(job.target, result)
+        except LeafletError as error:
+            result = error.format_message()
+    if isinstance(result, str):
+        report.failures.append(Failure(job.what, result, 1))
+        return report.failures[-1]
+    entries[job.target.relative_to(out).as_posix()] = job.inputs
+    report.built.append(job.target)
+    return job.target
+
+
+def _finish(
+    project: Project, out: Path, entries: dict, recorded: dict, options: Options, report: Report
+) -> None:
+    """Prune if asked, then record what the folder now holds (even after Ctrl-C)."""
+    if not out.is_dir():
+        return  # removed during the build: nothing to record, and nowhere to record it
+    if options.prune:
+        for key in report.stale:
+            (out / key).unlink(missing_ok=True)
+            entries.pop(key, None)
+    entries = {key: value for key, value in entries.items() if (out / key).exists()}
+    if entries != recorded:
+        try:
+            write_atomic(out / manifest.NAME, manifest.dump(entries))
+        except LeafletError as error:  # the next build rebuilds rather than trusts it
+            report.failures.append(Failure(manifest.NAME, error.format_message(), 1))
 
 
 def _stale(project: Project, out: Path, entries: dict[str, dict[str, str]]) -> list[str]:

@@ -73,6 +73,9 @@ class Options:
     dry_run: bool = False  # say what would be built, and why, and build nothing
     prune: bool = False  # remove the outputs of clinics no longer in the project
     today: datetime.date = field(default_factory=datetime.date.today)
+    # Resource limits: a leaflet past either is stopped and reported, and the batch goes on.
+    time_limit: float = 60.0  # seconds to render one leaflet (enforced by build.py's workers)
+    page_limit: int = 12  # pages laid out before layout is stopped
 
 
 def variants_for(branding: Branding, options: Options) -> list[Variant]:
@@ -117,11 +120,22 @@ def make_leaflet(
     stylesheets = pdf.stylesheets_for(
         project.styles, branding, sheets, fetcher, fonts, variant_css=page_css
     )
-    document = pdf.render(
-        html, base=handout.folder, stylesheets=stylesheets, fetcher=fetcher, fonts=fonts
-    )
-    max_pages = variant.page_factor * MAX_PAGES[branding.paper]
-    problems = check_leaflet(document, handout, branding, max_pages)
+    where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
+    budget = variant.page_factor * MAX_PAGES[branding.paper]
+    try:
+        document = pdf.render(
+            html,
+            base=handout.folder,
+            stylesheets=stylesheets,
+            fetcher=fetcher,
+            fonts=fonts,
+            max_pages=min(budget, options.page_limit),
+        )
+    except pdf.PageLimitReached as stopped:
+        raise LeafletError(
+            _too_long(where, stopped.page, budget, branding, handout, options)
+        ) from None
+    problems = check_leaflet(document, handout, branding, budget)
     if problems:
         raise LeafletError(problems[0], problems[1:])
     # Stable for the same inputs, different for each variant of the same page.
@@ -133,7 +147,6 @@ def make_leaflet(
         variant.pdf_variant or options.pdf_variant,
         print_boxes=variant == PRINT_SHOP,
     )
-    where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
     problems = check_accessible_pdf(data, handout.lang)
     if problems:
         raise LeafletError(f"{where}: the PDF is not accessible", problems)
@@ -143,3 +156,18 @@ def make_leaflet(
             f"--max-size budget of {options.max_kb} KB (use a smaller logo or fewer fonts)"
         )
     return data
+
+
+def _too_long(
+    where: str, page: int, budget: int, branding: Branding, handout: Handout, options: Options
+) -> str:
+    """Why layout was stopped: past the paper's page budget, or past the --max-pages limit."""
+    if budget <= options.page_limit:
+        return (
+            f"{where}: layout stopped at page {page}; the limit for it on {branding.paper} "
+            f"paper is {budget} pages (shorten {handout.file.name})"
+        )
+    return (
+        f"{where}: layout stopped at page {page}, past the limit of {options.page_limit} pages "
+        "a leaflet may take to render (raise it with --max-pages)"
+    )

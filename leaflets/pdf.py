@@ -8,6 +8,7 @@ fetch, or WeasyPrint reporting a resource it could not load, fails the leaflet.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import logging
 from collections.abc import Iterator
@@ -121,6 +122,39 @@ class _Problems(logging.Handler):
             self.messages.append(message)
 
 
+class PageLimitReached(LeafletError):
+    """Layout reached a page past the limit, and was stopped there."""
+
+    def __init__(self, page: int) -> None:
+        super().__init__(f"layout stopped at page {page}")
+        self.page = page
+
+
+_PAGE_LIMIT: contextvars.ContextVar[int | None] = contextvars.ContextVar("page_limit", default=None)
+
+
+class _PageLimit(logging.Filter):
+    """Stops a layout once it starts a page past the limit of the render in progress.
+
+    WeasyPrint announces each page it lays out on its `weasyprint.progress` logger
+    ("Step 5 - Creating layout - Page %d"); raising there stops the layout at that page,
+    instead of laying out a thousand pages and counting them afterwards.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        limit = _PAGE_LIMIT.get()
+        if limit is not None and "Creating layout - Page" in record.msg:
+            page = record.args[0] if isinstance(record.args, tuple) and record.args else 0
+            if isinstance(page, int) and page > limit:
+                raise PageLimitReached(page)
+        return True
+
+
+_PROGRESS = logging.getLogger("weasyprint.progress")
+_PROGRESS.addFilter(_PageLimit())
+_PROGRESS.setLevel(logging.INFO)  # the filter sees only what the logger lets through
+
+
 @contextlib.contextmanager
 def _watching_weasyprint() -> Iterator[_Problems]:
     handler = _Problems()
@@ -138,8 +172,13 @@ def render(
     stylesheets: list[weasyprint.CSS],
     fetcher: ConfinedFetcher,
     fonts: FontConfiguration,
+    max_pages: int | None = None,
 ) -> weasyprint.Document:
-    """Lay out one leaflet; fail on any refused or missing resource."""
+    """Lay out one leaflet; fail on any refused or missing resource.
+
+    With `max_pages`, layout stops with `PageLimitReached` as it starts the page after it.
+    """
+    limit = _PAGE_LIMIT.set(max_pages)
     with _watching_weasyprint() as problems:
         try:
             document = weasyprint.HTML(
@@ -150,6 +189,8 @@ def render(
         except FatalURLFetchingError as error:
             cause = error.__cause__ or error
             raise LeafletError(f"could not load a file the leaflet needs: {cause}") from None
+        finally:
+            _PAGE_LIMIT.reset(limit)
     if problems.messages:
         raise LeafletError("WeasyPrint reported a problem", problems.messages)
     return document

@@ -47,16 +47,25 @@ Infection and irritation can happen.
 
 @dataclass
 class Opened:
-    """Files opened by this process under watched folders (an audit hook, set up once)."""
+    """Files opened under watched folders (an audit hook, set up once).
+
+    Leaflets render in forked worker processes, which inherit the hook: each open is
+    appended to a log file, so the test sees opens made in any of them.
+    """
 
     watched: list[str] = field(default_factory=list)
-    seen: list[str] = field(default_factory=list)
+    log: str = ""
 
     def __call__(self, event: str, args: tuple) -> None:
         if event == "open" and self.watched and isinstance(args[0], str | bytes | os.PathLike):
             path = os.path.realpath(os.fsdecode(args[0]))
             if any(path.startswith(folder) for folder in self.watched):
-                self.seen.append(path)
+                handle = os.open(self.log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+                os.write(handle, f"{path}\n".encode())
+                os.close(handle)
+
+    def seen(self) -> list[str]:
+        return Path(self.log).read_text().splitlines() if os.path.exists(self.log) else []
 
 
 OPENED = Opened()
@@ -123,10 +132,10 @@ def project(tmp_path: Path) -> Iterator[Project]:
     for name in ("canary.txt", "canary.css", "canary.svg"):
         (outside / name).write_text(f"/* {CANARY} */", encoding="utf-8")
     (outside / "canary.png").write_bytes(b"\x89PNG" + CANARY.encode())
-    OPENED.watched, OPENED.seen = [os.path.realpath(outside)], []
+    OPENED.watched, OPENED.log = [os.path.realpath(outside)], str(tmp_path / "opened.log")
     yield Project(root, outside)
     OPENED.watched = []
-    assert OPENED.seen == [], f"files outside the project were opened: {OPENED.seen}"
+    assert OPENED.seen() == [], f"files outside the project were opened: {OPENED.seen()}"
 
 
 class _Recorder(http.server.ThreadingHTTPServer):
