@@ -1,0 +1,172 @@
+"""Faults and resource limits: each one fails its leaflet with a clear message, and only it.
+
+Leaflets render in forked worker processes, so a function patched here is patched in
+the workers too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+
+import pytest
+
+import generate
+from conftest import PROBE_FM, Project
+from leaflets import build as build_module
+
+GOOD = 'name = "Good Probe Clinic"\n'
+# About 150 A4 pages of plain text: far past any page budget, and slow to lay out in full.
+LONG = "\n\n".join(
+    f"Paragraph {n}. " + "Rinse the roller and let it dry. " * 12 for n in range(900)
+)
+
+
+def long_handout(project: Project) -> None:
+    project.write("handouts/probe-fm/en.md", PROBE_FM + "\n## More\n\n" + LONG + "\n")
+
+
+def build_probe(project: Project, *options: str):  # noqa: ANN201
+    return project.run("build", "--handout", "probe-fm", *options)
+
+
+def test_layout_is_stopped_at_the_page_after_the_paper_budget(project: Project) -> None:
+    project.clinic("probe", GOOD)
+    long_handout(project)
+    result = build_probe(project)
+    assert result.exit_code == 1
+    assert "layout stopped at page 5; the limit for it on A4 paper is 4 pages" in result.stderr
+    assert "shorten en.md" in result.stderr
+    assert not (project.out / "probe").exists() and project.leftovers() == []
+
+
+def test_layout_is_stopped_past_max_pages(project: Project) -> None:
+    project.clinic("probe", GOOD)
+    long_handout(project)
+    result = build_probe(project, "--max-pages", "2")
+    assert result.exit_code == 1
+    assert "layout stopped at page 3, past the limit of 2 pages" in result.stderr
+    assert "--max-pages" in result.stderr
+
+
+def test_a_leaflet_past_the_time_limit_is_stopped_and_the_batch_goes_on(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.clinic("aa-good", GOOD)
+    project.clinic("zz-slow", 'name = "Slow Probe Clinic"\n')
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    make = build_module.make_leaflet
+
+    def hangs_for_slow(project, branding, *args):  # noqa: ANN001, ANN202
+        if branding.slug == "zz-slow":
+            threading.Event().wait(60)  # a render that hangs; unstopped, it ends after a minute
+            return b"not stopped"
+        return make(project, branding, *args)
+
+    monkeypatch.setattr(build_module, "make_leaflet", hangs_for_slow)
+    result = build_probe(project, "--time-limit", "2", "--jobs", "2")
+    assert result.exit_code == 1, result.output
+    assert "zz-slow/probe-fm-en.pdf: stopped after 2 s, the time limit" in result.stderr
+    assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
+    assert not (project.out / "zz-slow").exists() and project.leftovers() == []
+
+
+def test_a_real_slow_render_is_stopped(project: Project) -> None:
+    project.clinic("probe", GOOD)
+    long_handout(project)
+    result = build_probe(project, "--time-limit", "1", "--max-pages", "1000")
+    assert result.exit_code == 1
+    assert "probe/probe-fm-en.pdf: stopped after 1 s" in result.stderr
+
+
+def test_a_worker_that_dies_fails_only_its_leaflet(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.clinic("aa-good", GOOD)
+    project.clinic("mm-dies", 'name = "Dying Probe Clinic"\n')
+    project.clinic("zz-good", 'name = "Other Probe Clinic"\n')
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    make = build_module.make_leaflet
+
+    def dies_for_one(project, branding, *args):  # noqa: ANN001, ANN202
+        if branding.slug == "mm-dies":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return make(project, branding, *args)
+
+    monkeypatch.setattr(build_module, "make_leaflet", dies_for_one)
+    result = build_probe(project, "--jobs", "1")
+    assert result.exit_code == 1
+    assert "mm-dies/probe-fm-en.pdf: the worker process rendering it died (signal 9)" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.output
+    for slug in ("aa-good", "zz-good"):
+        assert (project.out / slug / "probe-fm-en.pdf").exists()
+
+
+def test_an_internal_error_fails_only_its_leaflet_without_a_traceback(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.clinic("aa-good", GOOD)
+    project.clinic("zz-bug", 'name = "Buggy Probe Clinic"\n')
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    make = build_module.make_leaflet
+
+    def fails_for_one(project, branding, *args):  # noqa: ANN001, ANN202
+        if branding.slug == "zz-bug":
+            raise ZeroDivisionError("division by zero")
+        return make(project, branding, *args)
+
+    monkeypatch.setattr(build_module, "make_leaflet", fails_for_one)
+    result = build_probe(project)
+    assert result.exit_code == 1
+    assert "zz-bug/probe-fm-en.pdf: internal error while making it (ZeroDivisionError" in (
+        result.stderr
+    )
+    assert "please report it" in result.stderr and "Traceback" not in result.output
+    assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
+
+
+def test_a_second_build_into_the_same_folder_is_refused(project: Project) -> None:
+    project.clinic("probe", GOOD)
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    project.out.mkdir()
+    # Another process holds the folder's lock, as a running build does.
+    holder = subprocess.Popen(
+        ["flock", "--exclusive", str(project.out), "-c", "echo locked; read line"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        result = build_probe(project)
+    finally:
+        holder.communicate("done\n")
+    assert result.exit_code == 1
+    assert "another build is running into" in result.stderr and "--out" in result.stderr
+    assert list(project.out.iterdir()) == []
+    assert build_probe(project).exit_code == 0  # the lock went with the process
+
+
+def test_an_output_folder_removed_mid_batch_is_reported(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for slug in ("aa-probe", "bb-probe", "cc-probe"):
+        project.clinic(slug, f'name = "{slug} clinic"\n')
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    report = generate._progress
+
+    def remove_after_first(done) -> None:  # noqa: ANN001
+        report(done)
+        shutil.rmtree(project.out, ignore_errors=True)
+
+    monkeypatch.setattr(generate, "_progress", remove_after_first)
+    result = build_probe(project, "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr.count("was removed during the build") == 2
+    assert "Traceback" not in result.output
+    assert not project.out.exists()  # not made again, half-filled, behind the user's back
