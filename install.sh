@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the leaflet generator needs on Debian or Ubuntu, into .venv/ beside this file:
-# WeasyPrint's system libraries (Pango, HarfBuzz), the fonts clinics may choose, and the
+# WeasyPrint's system libraries (Pango, HarfBuzz), the fonts clinics may choose (and fonts for
+# Greek, Cyrillic, Arabic, Hebrew, Chinese, Japanese, Korean and emoji), and the
 # poppler and qpdf tools used to look at and check PDFs. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +10,7 @@ packages=(
   python3-venv python3-pip
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig shared-mime-info
   fonts-lato fonts-open-sans fonts-inter fonts-noto-core fonts-dejavu-core
+  fonts-noto-cjk fonts-noto-color-emoji
   poppler-utils qpdf
 )
 as_root=()

@@ -204,3 +204,29 @@ def test_a_resource_weasyprint_cannot_load_fails_the_leaflet(project: Project) -
     assert result.exit_code == 1
     assert "missing.png" in result.stderr
     assert not project.pdf("probe").exists()
+
+
+# A clinic's name and address may be in any script; install.sh installs fonts for these.
+SCRIPTS = {
+    "Greek": "Κλινική Αθήνα",
+    "Cyrillic": "Клиника Пушкина",
+    "Arabic": "عيادة الشعر",
+    "Hebrew": "מרפאה",
+    "Chinese": "北京市诊所",
+    "emoji": "🦷",
+}
+
+
+def test_clinic_text_in_other_scripts_prints_with_real_glyphs(project: Project) -> None:
+    address = "\\n".join(SCRIPTS.values())
+    project.clinic(
+        "probe", f'name = "Probe {SCRIPTS["Greek"]}"\n[contact]\naddress = "{address}"\n'
+    )
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 0, result.output
+    # A character drawn as an empty box (the font's .notdef glyph) does not extract as itself.
+    text = pdf_text(project.pdf("probe"))
+    assert [script for script, sample in SCRIPTS.items() if sample not in text] == []
+    with pdfplumber.open(project.pdf("probe")) as pdf:
+        fonts = {char["fontname"].split("+")[-1] for page in pdf.pages for char in page.chars}
+    assert any("CJK" in font for font in fonts) and any("Emoji" in font for font in fonts)
