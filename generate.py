@@ -118,7 +118,7 @@ def cli(ctx: click.Context, root: Path) -> None:
     type=click.IntRange(min=1),
     default=os.cpu_count() or 1,
     show_default="the number of CPUs",
-    help="Worker processes; 1 renders in this process.",
+    help="Worker processes rendering at once.",
 )
 @click.option(
     "--time-limit",

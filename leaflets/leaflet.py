@@ -68,7 +68,7 @@ class Options:
     pdf_variant: str = "pdf/ua-1"
     max_kb: int | None = None  # fail a leaflet larger than this
     langs: tuple[str, ...] = ()  # languages to build, or ("all",); () means each clinic's own
-    jobs: int = 1  # worker processes; 1 renders in this process
+    jobs: int = 1  # worker processes rendering at once
     force: bool = False  # rebuild leaflets whose inputs have not changed
     dry_run: bool = False  # say what would be built, and why, and build nothing
     prune: bool = False  # remove the outputs of clinics no longer in the project
