@@ -20,7 +20,7 @@ from leaflets.branding import PAPERS, load_branding
 from leaflets.build import Failure, write_atomic
 from leaflets.build import build as build_leaflets
 from leaflets.content import load_handout
-from leaflets.errors import LeafletError, shown
+from leaflets.errors import InternalError, LeafletError, internal_error, shown
 from leaflets.leaflet import PDF_VARIANTS, Options
 from leaflets.preview import preview_path, render_pages
 from leaflets.project import HOME, LANG, Project
@@ -31,7 +31,23 @@ from leaflets.scaffold import write_clinic_file
 T = TypeVar("T")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: a bug is reported in words, like any other failure."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get("LEAFLETS_DEBUG"):
+                raise
+            raise InternalError(
+                internal_error(error, f"running '{ctx.invoked_subcommand}'")
+            ) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="leaflets")
 @click.option(
     "--project",

@@ -23,7 +23,7 @@ import pebble
 from . import manifest
 from .branding import Branding, load_branding
 from .content import Handout, load_handout
-from .errors import ConfigError, LeafletError, shown
+from .errors import ConfigError, LeafletError, internal_error, shown
 from .leaflet import Options, Variant, file_name, make_leaflet, variants_for
 from .project import Project
 
@@ -191,11 +191,10 @@ def _make(project: Project, job: Job, options: Options) -> bytes | str:
         return make_leaflet(project, job.branding, job.handout, job.variant, options)
     except LeafletError as error:
         return error.format_message()
-    except Exception as error:  # noqa: BLE001 - one leaflet's bug must not stop the batch
-        return (
-            f"internal error while making it ({type(error).__name__}: {error}); this is a "
-            "bug in the leaflet tool: please report it with the clinic file and handout"
-        )
+    except Exception as error:  # one leaflet's bug must not stop the batch
+        if os.environ.get("LEAFLETS_DEBUG"):
+            raise
+        return internal_error(error, "making it")
 
 
 def _results(project: Project, jobs: list[Job], options: Options, workers: int):  # noqa: ANN202

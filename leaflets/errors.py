@@ -2,8 +2,9 @@
 
 Every mistake in a clinic file, a handout, a template or the command line is a
 `LeafletError`: click prints its message on stderr, without a traceback, and exits
-with its code. Anything else that escapes is a bug in this tool, and a traceback
-is the right report for a bug.
+with its code. Anything else is a bug in this tool: it too is reported in words
+(`internal_error`), failing only the leaflet it happened in when it can, and its
+traceback is shown only when LEAFLETS_DEBUG is set.
 """
 
 from __future__ import annotations
@@ -28,6 +29,21 @@ class LeafletError(click.ClickException):
         if self.problems:
             message = "\n".join([message, *(f"  {problem}" for problem in self.problems)])
         super().__init__(message)
+
+
+class InternalError(LeafletError):
+    """A bug in this tool, not a mistake in the input. Exit code 70 (EX_SOFTWARE)."""
+
+    exit_code = 70
+
+
+def internal_error(error: Exception, during: str) -> str:
+    """How a bug is reported: what it was, and that it is ours to fix."""
+    return (
+        f"internal error while {during} ({type(error).__name__}: {error}); this is a bug in "
+        "the leaflet tool: please report it with the clinic file and handout (set "
+        "LEAFLETS_DEBUG=1 to see where it happened)"
+    )
 
 
 class ConfigError(LeafletError):

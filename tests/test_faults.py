@@ -170,3 +170,18 @@ def test_an_output_folder_removed_mid_batch_is_reported(
     assert result.stderr.count("was removed during the build") == 2
     assert "Traceback" not in result.output
     assert not project.out.exists()  # not made again, half-filled, behind the user's back
+
+
+def test_a_bug_outside_a_leaflet_is_reported_in_words(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(rows) -> str:  # noqa: ANN001
+        raise KeyError("measure")
+
+    monkeypatch.setattr(generate, "readability_table", broken)
+    result = project.run("check")
+    assert result.exit_code == 70
+    assert "internal error while running 'check' (KeyError: 'measure')" in result.stderr
+    assert "LEAFLETS_DEBUG=1" in result.stderr and "Traceback" not in result.output
+    monkeypatch.setenv("LEAFLETS_DEBUG", "1")
+    assert isinstance(project.run("check").exception, KeyError)
