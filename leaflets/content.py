@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,18 +137,36 @@ def load_handout(path: Path) -> Handout:
     """Read one handout file and make its safe HTML."""
     try:
         raw = assets.read_capped(path, assets.MAX_HANDOUT_BYTES)
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise problems_error(path, ["file not found"]) from None
     except UnicodeDecodeError:
         raise problems_error(path, ["is not UTF-8 text; save it as UTF-8"]) from None
     except ValueError as error:
         raise problems_error(path, [f"the file {error}"]) from None
+    _refuse_hidden_characters(path, text)
     meta, body = _front_matter(path, text)
     if meta.id != path.parent.name:
         raise problems_error(path, [f"id: '{meta.id}' must match its folder '{path.parent.name}'"])
     html, sections = _to_html(path, meta, body)
     return Handout(meta, path.stem, path, html, sections)
+
+
+# Characters that print as an empty box (controls) or silently reorder the text around
+# them (bidi overrides, which could turn "do not" around): never in a patient's leaflet.
+_OVERRIDES = {"\u202d", "\u202e"}
+
+
+def _refuse_hidden_characters(path: Path, text: str) -> None:
+    problems = [
+        f"line {number}: U+{ord(char):04X} ({unicodedata.name(char, 'a control character')}) "
+        "is a hidden character that would print as an empty box or reorder the text; remove it"
+        for number, line in enumerate(text.split("\n"), start=1)
+        for char in dict.fromkeys(line)
+        if char in _OVERRIDES or (unicodedata.category(char) == "Cc" and char != "\t")
+    ]
+    if problems:
+        raise problems_error(path, problems)
 
 
 def _front_matter(path: Path, text: str) -> tuple[HandoutMeta, str]:
@@ -233,11 +252,13 @@ class _Sectioner(markdown.treeprocessors.Treeprocessor):
         target = image.get("src", "")
         parts = urlsplit(target)
         folder = self.path.parent.resolve()
-        local = (folder / unquote(parts.path)).resolve()
+        relative = unquote(parts.path)
+        local = None if "\0" in relative else (folder / relative).resolve()
         if (
             parts.scheme
             or parts.netloc
             or target.startswith("/")
+            or local is None
             or not local.is_relative_to(folder)
         ):
             self.problems.append(

@@ -120,6 +120,10 @@ class _Problems(logging.Handler):
         message = record.getMessage()
         if record.levelno >= logging.ERROR or "cannot be loaded" in message:
             self.messages.append(message)
+        elif ".notdef glyph rendered" in message:  # drawn as an empty box
+            self.messages.append(
+                f"no font can draw a character, which would print as a box: {message}"
+            )
 
 
 class PageLimitReached(LeafletError):

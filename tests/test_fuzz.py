@@ -228,5 +228,7 @@ HANDOUTS = st.lists(BLOCKS, max_size=8).map(lambda blocks: "\n\n".join(blocks))
 @given(body=HANDOUTS)
 @example(body="# \u202e\u05d0\u0627 RTL\n\n\u0000\u0007 control")
 @example(body='![x](file://<outside>/canary.png) <img src="<local-server>/a.png">')
+@example(body="![0](0\x00)")  # once a ValueError from the path check
+@example(body="![0](0%00)")
 def test_generated_markdown_builds_or_fails_cleanly(project: Project, local_server, body: str):  # noqa: ANN001
     assert_no_canary(made(project, 'name = "Probe Clinic"\n', PROBE_FM + "\n" + body + "\n"))

@@ -177,6 +177,38 @@ def test_a_character_no_font_can_draw_fails_naming_it(project: Project) -> None:
     assert not project.pdf("probe").exists()
 
 
+def test_a_character_no_font_can_draw_in_clinic_css_fails_the_leaflet(project: Project) -> None:
+    with_css(project, 'h1::after { content: " \\378"; }')  # U+0378, drawn as a box
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1
+    assert "no font can draw a character, which would print as a box" in result.stderr
+    assert not project.pdf("probe").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [("Ring \u0007 the bell", "U+0007 (a control character)"), ("Do \u202enot", "U+202E")],
+    ids=["control", "bidi-override"],
+)
+def test_hidden_characters_in_a_handout_are_refused_by_line(
+    project: Project, text: str, named: str
+) -> None:
+    project.clinic("probe", PROBE)
+    project.append_to_handout(text)
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1
+    assert "en.md: line " in result.stderr and named in result.stderr
+    assert "remove it" in result.stderr
+
+
+def test_an_image_path_with_a_null_byte_is_refused(project: Project) -> None:
+    project.clinic("probe", PROBE)
+    project.append_to_handout("![A diagram](diagram%00.png)")
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1
+    assert "image 'diagram%00.png' is not allowed" in result.stderr
+
+
 def test_markdown_image_inside_the_handout_folder_is_allowed(project: Project) -> None:
     from PIL import Image
 
