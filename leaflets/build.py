@@ -259,12 +259,31 @@ def build(
     jobs = plan(project, clinics, handouts, out, options, report, named_clinics, named_handouts)
     for failure in report.failures:
         on_done(failure)
-    recorded = manifest.load(out)
-    entries = dict(recorded)
+    # Locked before the manifest is read, so a build never plans from another's manifest.
+    with contextlib.nullcontext() if options.dry_run else only_build_into(out):
+        recorded = manifest.load(out)
+        entries = dict(recorded)
+        todo = _changed(jobs, out, entries, options, report)
+        report.stale = _stale(project, out, entries)
+        if options.dry_run:
+            return report
+        on_start(len(todo))
+        try:
+            for job, result in _results(project, todo, options, options.jobs):
+                on_done(_write(job, result, out, entries, report))
+        finally:
+            _finish(out, entries, recorded, options, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _changed(
+    jobs: list[Job], out: Path, entries: dict, options: Options, report: Report
+) -> list[Job]:
+    """The jobs to do: those whose inputs changed or whose PDF is missing (all, with --force)."""
     todo = []
     for job in jobs:
-        key = job.target.relative_to(out).as_posix()
-        why = manifest.changed(entries.get(key), job.inputs)
+        why = manifest.changed(entries.get(job.target.relative_to(out).as_posix()), job.inputs)
         if not job.target.exists():
             why = why if why == ["new"] else ["the PDF is missing", *why]
         if why or options.force:
@@ -272,18 +291,7 @@ def build(
             report.planned.append((job.what, why or ["--force"]))
         else:
             report.skipped.append(job.target)
-    report.stale = _stale(project, out, entries)
-    if options.dry_run:
-        return report
-    with only_build_into(out):
-        on_start(len(todo))
-        try:
-            for job, result in _results(project, todo, options, options.jobs):
-                on_done(_write(job, result, out, entries, report))
-        finally:
-            _finish(project, out, entries, recorded, options, report)
-    report.seconds = time.perf_counter() - started
-    return report
+    return todo
 
 
 def _write(
@@ -308,9 +316,7 @@ def _write(
     return job.target
 
 
-def _finish(
-    project: Project, out: Path, entries: dict, recorded: dict, options: Options, report: Report
-) -> None:
+def _finish(out: Path, entries: dict, recorded: dict, options: Options, report: Report) -> None:
     """Prune if asked, then record what the folder now holds (even after Ctrl-C)."""
     if not out.is_dir():
         return  # removed during the build: nothing to record, and nowhere to record it
