@@ -11,6 +11,8 @@ packages=(
   fonts-lato fonts-open-sans fonts-inter fonts-noto-core fonts-dejavu-core
   poppler-utils qpdf
 )
+# The web page's browser tests drive Debian's Chromium (Playwright cannot download one here).
+if [ "${1:-}" = test ]; then packages+=(chromium); fi
 as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
 "${as_root[@]}" apt-get update -qq
