@@ -364,5 +364,22 @@ def init(project: Project, name: str) -> None:
     click.echo(f"  python generate.py build --clinic {path.stem}")
 
 
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to serve on; any but this computer's own needs $LEAFLETS_PASSWORD.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.pass_obj
+def serve(project: Project, host: str, port: int) -> None:
+    """Serve the web page for clinic staff: make a leaflet, brand a clinic."""
+    from leaflets import web  # Flask is loaded only for this command
+
+    app = web.create_app(project, host, os.environ.get(web.PASSWORD_VARIABLE) or None)
+    web.serve(app, host, port, lambda url: click.echo(f"Serving on {url} (Ctrl-C to stop)"))
+
+
 if __name__ == "__main__":
     sys.exit(cli())

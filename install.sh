@@ -13,6 +13,8 @@ packages=(
   fonts-noto-cjk fonts-noto-color-emoji
   poppler-utils qpdf
 )
+# The web page's browser tests drive Debian's Chromium (Playwright cannot download one here).
+if [ "${1:-}" = test ]; then packages+=(chromium); fi
 as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
 "${as_root[@]}" apt-get update -qq

@@ -8,8 +8,8 @@ from pathlib import Path
 import pypdfium2
 
 
-def render_pages(pdf: Path, pages: int | None, dpi: int) -> list[bytes]:
-    """PNG bytes of the first `pages` pages (all when None) at `dpi`."""
+def render_pages(pdf: Path | bytes, pages: int | None, dpi: int) -> list[bytes]:
+    """PNG bytes of the first `pages` pages (all when None) at `dpi`, from a file or bytes."""
     document = pypdfium2.PdfDocument(pdf)
     try:
         count = len(document) if pages is None else min(pages, len(document))

@@ -1,0 +1,118 @@
+"""Leaflets made for the page: the CLI's own build steps, and a small shelf to serve them from.
+
+Nothing here writes a file. A leaflet is made with `make_leaflet`, exactly as `build` makes
+it, and kept in memory under a random token just long enough to be previewed and
+downloaded; the routes serve only what is on this shelf, never a file by name.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from ..branding import PAPERS, Branding, load_branding
+from ..content import Handout, load_handout
+from ..errors import ConfigError
+from ..leaflet import (
+    LARGE_PRINT,
+    PRINT_SHOP,
+    STANDARD,
+    Options,
+    Variant,
+    file_name,
+    make_leaflet,
+)
+from ..preview import render_pages
+from ..project import Project
+
+VARIANTS = {variant.name: variant for variant in (STANDARD, LARGE_PRINT, PRINT_SHOP)}
+PREVIEW_DPI = 60
+# WeasyPrint keeps caches that are not meant to be shared between threads: one render at a time.
+_RENDERING = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the make-a-leaflet form asks for."""
+
+    clinic: str
+    handout: str
+    lang: str = "en"
+    paper: str = ""  # '' for the clinic's own
+    variant: str = STANDARD.name
+
+
+@dataclass(frozen=True)
+class Made:
+    """One leaflet: its PDF, the name to save it under, and pictures of its pages."""
+
+    file_name: str
+    pdf: bytes
+    pages: tuple[bytes, ...]
+
+
+def make(project: Project, choice: Choice) -> Made:
+    """Make the chosen leaflet; raise the CLI's `LeafletError` if it would refuse it."""
+    slug = project.known_clinic(choice.clinic)
+    handout_id = project.known_handout(choice.handout)
+    written = project.handout_langs(handout_id)
+    if choice.lang not in written:
+        raise ConfigError(
+            f"handout '{handout_id}' is not written in '{choice.lang}' "
+            f"(it is in: {', '.join(written)})"
+        )
+    if choice.variant not in VARIANTS:
+        raise ConfigError(f"'{choice.variant}' is not a variant ({', '.join(VARIANTS)})")
+    if choice.paper and choice.paper not in PAPERS:
+        raise ConfigError(f"'{choice.paper}' is not a paper size ({', '.join(PAPERS)})")
+    branding = load_branding(project.clinic_file(slug))
+    handout = load_handout(project.handout_file(handout_id, choice.lang))
+    variant = VARIANTS[choice.variant]
+    return _render(project, branding, handout, variant, Options(paper=choice.paper or None))
+
+
+def make_page_one(project: Project, branding: Branding) -> Made:
+    """Page 1 of a clinic's leaflet for the first handout, in its language where written."""
+    handout_id = project.handout_ids()[0]
+    lang = branding.language if branding.language in project.handout_langs(handout_id) else "en"
+    handout = load_handout(project.handout_file(handout_id, lang))
+    return _render(project, branding, handout, STANDARD, Options(), pages=1)
+
+
+def _render(
+    project: Project,
+    branding: Branding,
+    handout: Handout,
+    variant: Variant,
+    options: Options,
+    pages: int | None = None,
+) -> Made:
+    with _RENDERING:
+        pdf = make_leaflet(project, branding, handout, variant, options)
+        pictures = render_pages(pdf, pages, PREVIEW_DPI)
+    return Made(f"{branding.slug}-{file_name(handout, variant)}", pdf, tuple(pictures))
+
+
+class Shelf:
+    """The last few leaflets made, by random token; the oldest goes when it is full."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._made: OrderedDict[str, Made] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def put(self, made: Made) -> str:
+        """Keep `made`; return its token."""
+        token = secrets.token_urlsafe(16)
+        with self._lock:
+            self._made[token] = made
+            while len(self._made) > self._size:
+                self._made.popitem(last=False)
+        return token
+
+    def get(self, token: str) -> Made | None:
+        """The leaflet kept under `token`, if it is still here."""
+        with self._lock:
+            return self._made.get(token)

@@ -1,0 +1,356 @@
+"""The web page through Flask's test client: what it refuses, what it saves, and how it fails."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from conftest import HANDOUT, Project
+from generate import cli
+from leaflets import project as project_module
+from leaflets.web import clinic_form, create_app, made
+
+pytest_plugins = ["webtools"]  # the example clinics' project, its app, a logo
+
+CHOICE = {"clinic": "northfield", "handout": HANDOUT, "lang": "en", "variant": "standard"}
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def token(client: FlaskClient, url: str = "/") -> str:
+    """The CSRF token in a page's form."""
+    html = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def post(client: FlaskClient, url: str, data: dict) -> TestResponse:
+    return client.post(url, data={"csrf_token": token(client), **data})
+
+
+def text(response: TestResponse) -> str:
+    html = response.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+    return re.sub(r"\s+", " ", html)
+
+
+def beside(response: TestResponse, field_id: str) -> str:
+    """The error shown in a field's own block, the block holding its input."""
+    for block in text(response).split('<div class="field')[1:]:
+        if f'id="{field_id}"' in block.split("</div>")[0]:
+            found = re.findall(r'<p class="error"[^>]*>(.*?)</p>', block)
+            return " ".join(re.sub(r"<[^>]+>", "", problem) for problem in found)
+    raise AssertionError(f"no field {field_id}")
+
+
+def upload(client: FlaskClient, data: bytes, name: str = "logo.png") -> TestResponse:
+    logo = (io.BytesIO(data), name)
+    return post(client, "/clinics/northfield", {"logo.alt": "Logo", "logo.file": logo})
+
+
+def assert_plain(response: TestResponse) -> None:
+    page = text(response)
+    assert "<h1>" in page
+    assert "Traceback" not in page and 'File "' not in page and "werkzeug" not in page
+
+
+# Safe by default
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/", CHOICE),
+        ("/clinics/northfield", {"name": "Taken Over"}),
+        ("/new-clinic", {"name": "X"}),
+    ],
+    ids=["make", "edit", "new"],
+)
+def test_a_form_without_its_csrf_token_is_refused(
+    client: FlaskClient,
+    examples_project: Project,
+    url: str,
+    data: dict,
+) -> None:
+    before = {path: path.read_bytes() for path in examples_project.root.rglob("*.toml")}
+    response = client.post(url, data=data)
+    assert response.status_code == 400 and "Form expired" in text(response)
+    assert {path: path.read_bytes() for path in examples_project.root.rglob("*.toml")} == before
+
+
+def test_a_slug_with_dot_dot_is_refused(client: FlaskClient, examples_project: Project) -> None:
+    examples_project.write("secret.toml", 'name = "Not A Clinic"\n')
+    for url in ("/clinics/..%2Fsecret", "/clinics/../secret", "/clinics/%2E%2E", "/clinics/secret"):
+        assert client.get(url).status_code == 404, url
+    response = post(client, "/new-clinic", {"name": "Evil", "slug": "../evil"})
+    assert response.status_code == 422
+    assert "'../evil' cannot be a file name" in beside(response, "slug")
+    assert not (examples_project.root / "evil.toml").exists()
+    assert sorted(p.name for p in (examples_project.root / "clinics").glob("*.toml")) == [
+        "harbour-view.toml",
+        "maple-street.toml",
+        "northfield.toml",
+    ]
+
+
+def test_an_upload_named_with_dot_dot_is_refused(
+    client: FlaskClient, examples_project: Project, logo: bytes
+) -> None:
+    clinic = examples_project.root / "clinics" / "northfield.toml"
+    before = clinic.read_bytes(), sorted(examples_project.root.parent.rglob("*"))
+    response = upload(client, logo, "../../../outside/logo.png")
+    assert response.status_code == 422
+    assert "'../../../outside/logo.png' is not a plain file name" in beside(response, "logo-file")
+    assert (clinic.read_bytes(), sorted(examples_project.root.parent.rglob("*"))) == before
+    assert not list(examples_project.root.rglob(".upload-*"))
+
+
+def test_a_20_mb_upload_is_refused(client: FlaskClient, examples_project: Project) -> None:
+    response = upload(client, b"\0" * (20 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "a logo may be at most 5 MB" in text(response)
+    assert_plain(response)
+    assert not (examples_project.root / "clinics" / "northfield").exists()
+
+
+def test_a_script_disguised_as_a_png_is_refused_with_the_cli_message(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    script = b"<script>alert('hello')</script>"
+    response = upload(client, script)
+    assert response.status_code == 422
+    shown = beside(response, "logo-file")
+    assert shown == "Problem: 'logo.png' is not a readable image (use a PNG, JPEG or SVG file)"
+    assert not (examples_project.root / "clinics" / "northfield" / "logo.png").exists()
+    # The CLI, given the same file, says the same.
+    examples_project.write("clinics/northfield/logo.png", script)
+    clinic = examples_project.root / "clinics" / "northfield.toml"
+    clinic.write_text(clinic.read_text() + '[logo]\nfile = "northfield/logo.png"\nalt = "Logo"\n')
+    result = examples_project.run("build", "--clinic", "northfield")
+    assert result.exit_code == 2
+    assert f"logo.file: {shown.removeprefix('Problem: ')}" in result.stderr
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.7", "::", "clinic-pc.local"])  # noqa: S104
+def test_serving_beyond_this_computer_without_a_password_refuses_to_start(
+    examples_project: Project,
+    host: str,
+) -> None:
+    runner = CliRunner(env={"LEAFLETS_PASSWORD": None})
+    result = runner.invoke(cli, ["--project", str(examples_project.root), "serve", "--host", host])
+    assert result.exit_code == 2
+    assert f"--host {host}: other computers could open this page" in result.stderr
+    assert "LEAFLETS_PASSWORD" in result.stderr and "Traceback" not in result.output
+
+
+def test_off_this_computer_every_page_needs_the_password(examples_project: Project) -> None:
+    project = project_module.Project(examples_project.root)
+    client = create_app(project, "0.0.0.0", "s3cret-pass").test_client()  # noqa: S104, S106
+    for auth in (None, ("staff", "wrong"), ("staff", "")):
+        for url in ("/", "/clinics", "/clinics/northfield", "/static/page.css"):
+            response = client.get(url, auth=auth)
+            assert response.status_code == 401, (url, auth)
+            assert response.headers["WWW-Authenticate"].startswith("Basic")
+            assert_plain(response)
+    assert client.get("/", auth=("staff", "s3cret-pass")).status_code == 200
+
+
+def test_on_this_computer_a_foreign_host_name_is_refused(client: FlaskClient) -> None:
+    assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+    response = client.get("/", headers={"Host": "attacker.example"})
+    assert response.status_code == 400
+    assert_plain(response)
+
+
+def test_no_route_serves_a_file_by_name(client: FlaskClient) -> None:
+    for url in (
+        "/static/../clinics/harbour-view.toml",
+        "/static/..%2Fclinics%2Fharbour-view.toml",
+        "/clinics/harbour-view.toml",
+        "/clinics/harbour-view/logo.svg",
+        "/made/not-a-token/leaflet.pdf",
+        "/made/not-a-token/page-1.png",
+        "/build/harbour-view/microneedling-hair-loss-en.pdf",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert_plain(response)
+
+
+def test_a_bug_shows_a_plain_page_and_no_detail(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("internal detail: /secret/path")
+
+    monkeypatch.setattr("leaflets.web.pages.make", broken)
+    response = post(client, "/", CHOICE)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in text(response)
+    assert "internal detail" not in text(response)
+    assert_plain(response)
+
+
+# Make a leaflet
+
+
+def test_a_leaflet_the_cli_refuses_is_refused_with_the_same_message(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    examples_project.clinic(
+        "probe", 'name = "Probe"\n[colours]\naccent = "bluish"\nprimary = "pink"\n'
+    )
+    result = examples_project.run("build", "--clinic", "probe", "--handout", HANDOUT)
+    assert result.exit_code == 2
+    response = post(client, "/", CHOICE | {"clinic": "probe"})
+    assert response.status_code == 422
+    shown = text(response)
+    lines = [line.strip() for line in result.stderr.splitlines() if "probe.toml: " in line]
+    assert len(lines) == 2 and "'bluish' is not a CSS colour" in lines[1]
+    assert "2 problems in" in shown
+    for line in lines:
+        assert line in shown
+
+
+def test_a_leaflet_is_made_previewed_and_downloaded(client: FlaskClient) -> None:
+    response = post(client, "/", CHOICE | {"lang": "es", "paper": "A5", "variant": "large-print"})
+    assert response.status_code == 200
+    page = text(response)
+    download = re.search(r'href="(/made/[^"]+\.pdf)"', page).group(1)
+    assert download.endswith("/northfield-microneedling-hair-loss-es-large-print.pdf")
+    pdf = client.get(download)
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    pictures = re.findall(r'<img src="(/made/[^"]+/page-\d+\.png)"', page)
+    assert len(pictures) >= 2
+    assert all(client.get(url).data.startswith(b"\x89PNG") for url in pictures)
+
+
+# Brand a clinic
+
+
+def test_saving_keeps_comments_key_order_and_untouched_values(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    path = examples_project.root / "clinics" / "harbour-view.toml"
+    before = path.read_text().splitlines()
+    form = {"paper": "Letter", "contact.phone": "+44 23 9200 0001", "colours.accent": "#9ad1d4"}
+    response = post(client, "/clinics/harbour-view", form)
+    assert response.status_code == 303, text(response)
+    after = path.read_text().splitlines()
+    changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
+    assert changed == [
+        ('paper = "A4"', 'paper = "Letter"'),
+        ('phone = "+44 23 9200 0000"', 'phone = "+44 23 9200 0001"'),
+    ]  # the accent, rgb(154 209 212), is the same colour as #9ad1d4: left as written
+    assert after[0].startswith("# Harbour View Dermatology: the reference example")
+    assert "large_print = true                  # also print the large-print copy" in after
+
+
+def test_a_comment_beside_a_changed_value_survives(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    path = examples_project.root / "clinics" / "maple-street.toml"
+    path.write_text(path.read_text().replace('paper = "Letter"', 'paper = "Letter"  # our printer'))
+    assert post(client, "/clinics/maple-street", {"paper": "A4"}).status_code == 303
+    assert 'paper = "A4"  # our printer' in path.read_text()
+
+
+def test_an_invalid_field_shows_its_error_beside_it_and_nothing_is_written(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    path = examples_project.root / "clinics" / "northfield.toml"
+    before = path.read_bytes()
+    form = {"colours.primary": "#87ceeb", "contact.email": "not an address", "name": "Renamed"}
+    response = post(client, "/clinics/northfield", form)
+    assert response.status_code == 422
+    assert "'#87ceeb' gives headings and links on white a contrast of" in beside(
+        response, "colours-primary"
+    )
+    assert "is not an email address" in beside(response, "contact-email")
+    assert beside(response, "name") == ""
+    assert 'value="#87ceeb"' in text(response) and 'value="Renamed"' in text(response)
+    assert path.read_bytes() == before
+
+
+def test_a_new_clinic_is_written_like_init_and_builds(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    form = {"name": "Riverside Skin & Hair", "slug": "", "colours.primary": "#2a4d69"}
+    response = post(client, "/new-clinic", form)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/clinics/riverside-skin-hair?saved=1")
+    path = examples_project.root / "clinics" / "riverside-skin-hair.toml"
+    assert "# Branding for Riverside Skin & Hair. Only `name` is required" in path.read_text()
+    assert 'primary = "#2a4d69"' in path.read_text()
+    assert examples_project.run("build", "--clinic", "riverside-skin-hair").exit_code == 0
+    again = post(client, "/new-clinic", form)
+    assert "already exists" in beside(again, "slug")
+
+
+def test_an_uploaded_logo_is_saved_in_the_clinic_folder_and_builds(
+    client: FlaskClient, examples_project: Project, logo: bytes
+) -> None:
+    response = upload(client, logo, "Our_Logo.png")
+    assert response.status_code == 303, text(response)
+    assert (examples_project.root / "clinics" / "northfield" / "Our_Logo.png").read_bytes() == logo
+    toml = (examples_project.root / "clinics" / "northfield.toml").read_text()
+    assert '[logo]\nfile = "northfield/Our_Logo.png"\nalt = "Logo"' in toml
+    assert not list(examples_project.root.rglob(".upload-*"))
+    assert examples_project.run("build", "--clinic", "northfield").exit_code == 0
+
+
+def test_a_failed_write_leaves_the_clinic_file_as_it_was(
+    client: FlaskClient,
+    examples_project: Project,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = examples_project.root / "clinics" / "northfield.toml"
+    before = path.read_bytes()
+    csrf = token(client)
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    response = client.post("/clinics/northfield", data={"csrf_token": csrf, "name": "Renamed"})
+    assert response.status_code == 500
+    assert "No space left on device" in text(response)
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_clinic_file_only_an_editor_can_mend_shows_the_cli_message(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    examples_project.clinic("broken", 'name = "Broken\n')
+    response = client.get("/clinics/broken")
+    assert response.status_code == 422
+    assert "not valid TOML" in text(response) and "<form" not in text(response).split("<main")[1]
+
+
+def test_form_values_round_trip_every_field() -> None:
+    doc = clinic_form.new_clinic_document("Probe", "probe")
+    form = {field.key: f"value {n}" for n, field in enumerate(clinic_form.FIELDS)}
+    form |= {"colours.primary": "#123456", "colours.accent": "#abcdef", "contact.address": "a\r\nb"}
+    clinic_form.apply_form(doc, form)
+    shown = clinic_form.form_values(doc)
+    for field in clinic_form.FIELDS:
+        if field.kind != "file":
+            assert shown[field.key] == form[field.key].replace("\r\n", "\n"), field.key
+    assert made.VARIANTS.keys() == {"standard", "large-print", "print-shop"}
