@@ -150,7 +150,7 @@ def cli(ctx: click.Context, root: Path) -> None:
     type=click.IntRange(min=1),
     default=12,
     show_default=True,
-    help="Stop and fail a leaflet whose layout runs past this many pages.",
+    help="Stop and fail a leaflet whose layout runs past this many pages (twice that on A5).",
 )
 @click.option("--force", is_flag=True, help="Rebuild leaflets whose inputs have not changed.")
 @click.option("--dry-run", is_flag=True, help="List what would be built, and why; build nothing.")

@@ -234,6 +234,17 @@ def _outcome(future: concurrent.futures.Future, options: Options) -> bytes | str
         return f"the worker process rendering it died ({how})"
 
 
+def make_in_worker(
+    project: Project, branding: Branding, handout: Handout, variant: Variant, options: Options
+) -> bytes:
+    """One leaflet, made in a worker as a build makes it, within the same limits."""
+    job = Job(branding, handout, variant, Path(file_name(handout, variant)), {})
+    [(_, result)] = _results(project, [job], options, workers=1)
+    if isinstance(result, str):
+        raise LeafletError(result)
+    return result
+
+
 def build(
     project: Project,
     clinics: Iterable[str],

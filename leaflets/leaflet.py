@@ -75,7 +75,7 @@ class Options:
     today: datetime.date = field(default_factory=datetime.date.today)
     # Resource limits: a leaflet past either is stopped and reported, and the batch goes on.
     time_limit: float = 60.0  # seconds to render one leaflet (enforced by build.py's workers)
-    page_limit: int = 12  # pages laid out before layout is stopped
+    page_limit: int = 12  # A4 or Letter pages laid out before layout is stopped (A5: twice)
 
 
 def variants_for(branding: Branding, options: Options) -> list[Variant]:
@@ -122,6 +122,8 @@ def make_leaflet(
     )
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
     budget = variant.page_factor * MAX_PAGES[branding.paper]
+    # The limit is on how much is laid out, so an A5 page, half the size, counts as half.
+    limit = options.page_limit * MAX_PAGES[branding.paper] // MAX_PAGES["A4"]
     try:
         document = pdf.render(
             html,
@@ -129,11 +131,11 @@ def make_leaflet(
             stylesheets=stylesheets,
             fetcher=fetcher,
             fonts=fonts,
-            max_pages=min(budget, options.page_limit),
+            max_pages=min(budget, limit),
         )
     except pdf.PageLimitReached as stopped:
         raise LeafletError(
-            _too_long(where, stopped.page, budget, branding, handout, options)
+            _too_long(where, stopped.page, budget, limit, branding, handout)
         ) from None
     problems = check_leaflet(document, handout, branding, budget)
     if problems:
@@ -159,15 +161,15 @@ def make_leaflet(
 
 
 def _too_long(
-    where: str, page: int, budget: int, branding: Branding, handout: Handout, options: Options
+    where: str, page: int, budget: int, limit: int, branding: Branding, handout: Handout
 ) -> str:
     """Why layout was stopped: past the paper's page budget, or past the --max-pages limit."""
-    if budget <= options.page_limit:
+    if budget <= limit:
         return (
             f"{where}: layout stopped at page {page}; the limit for it on {branding.paper} "
             f"paper is {budget} pages (shorten {handout.file.name})"
         )
     return (
-        f"{where}: layout stopped at page {page}, past the limit of {options.page_limit} pages "
-        "a leaflet may take to render (raise it with --max-pages)"
+        f"{where}: layout stopped at page {page}, past the limit of {limit} {branding.paper} "
+        "pages a leaflet may take to render (raise it with --max-pages)"
     )

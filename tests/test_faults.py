@@ -48,7 +48,7 @@ def test_layout_is_stopped_past_max_pages(project: Project) -> None:
     long_handout(project)
     result = build_probe(project, "--max-pages", "2")
     assert result.exit_code == 1
-    assert "layout stopped at page 3, past the limit of 2 pages" in result.stderr
+    assert "layout stopped at page 3, past the limit of 2 A4 pages" in result.stderr
     assert "--max-pages" in result.stderr
 
 

@@ -1,8 +1,9 @@
 """Leaflets made for the page: the CLI's own build steps, and a small shelf to serve them from.
 
-Nothing here writes a file. A leaflet is made with `make_leaflet`, exactly as `build` makes
-it, and kept in memory under a random token just long enough to be previewed and
-downloaded; the routes serve only what is on this shelf, never a file by name.
+Nothing here writes a file. A leaflet is made in a worker process, exactly as `build` makes
+it and within the same time and page limits, and kept in memory under a random token just
+long enough to be previewed and downloaded; the routes serve only what is on this shelf,
+never a file by name.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..branding import PAPERS, Branding, load_branding
+from ..build import make_in_worker
 from ..content import Handout, load_handout
 from ..errors import ConfigError
 from ..leaflet import (
@@ -22,14 +24,13 @@ from ..leaflet import (
     Options,
     Variant,
     file_name,
-    make_leaflet,
 )
 from ..preview import render_pages
 from ..project import Project
 
 VARIANTS = {variant.name: variant for variant in (STANDARD, LARGE_PRINT, PRINT_SHOP)}
 PREVIEW_DPI = 60
-# WeasyPrint keeps caches that are not meant to be shared between threads: one render at a time.
+# One render at a time: each forks a worker, and pypdfium2 is not meant for threads.
 _RENDERING = threading.Lock()
 
 
@@ -90,7 +91,7 @@ def _render(
     pages: int | None = None,
 ) -> Made:
     with _RENDERING:
-        pdf = make_leaflet(project, branding, handout, variant, options)
+        pdf = make_in_worker(project, branding, handout, variant, options)
         pictures = render_pages(pdf, pages, PREVIEW_DPI)
     return Made(f"{branding.slug}-{file_name(handout, variant)}", pdf, tuple(pictures))
 
