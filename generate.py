@@ -138,7 +138,7 @@ def cli(ctx: click.Context, root: Path) -> None:
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=1),
+    type=click.FloatRange(min=0.1),
     default=60,
     show_default=True,
     metavar="SECONDS",
@@ -150,7 +150,8 @@ def cli(ctx: click.Context, root: Path) -> None:
     type=click.IntRange(min=1),
     default=12,
     show_default=True,
-    help="Stop and fail a leaflet whose layout runs past this many pages (twice that on A5).",
+    help="Stop and fail a leaflet whose layout runs past this many pages (twice that on A5). "
+    "The paper's page budget (4 on A4, 12 in large print) applies too.",
 )
 @click.option("--force", is_flag=True, help="Rebuild leaflets whose inputs have not changed.")
 @click.option("--dry-run", is_flag=True, help="List what would be built, and why; build nothing.")

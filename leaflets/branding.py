@@ -28,12 +28,12 @@ from pydantic_core import PydanticCustomError
 
 from . import assets, booking, palette
 from .errors import problems_error, shown
-from .glyphs import installed_family_file
+from .glyphs import REORDERING, installed_family_file
 from .messages import describe_errors
 
 BUNDLED_FONTS = ("Lato", "Open Sans", "Inter", "Noto Sans", "Noto Serif", "DejaVu Sans")
 PAPERS = ("A4", "Letter", "A5")
-_HIDDEN = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F]}
+_HIDDEN = REORDERING | {"\u200e", "\u200f"}  # no right-to-left marks in a clinic's lines
 
 
 def _error(kind: str, message: str, **values: object) -> PydanticCustomError:

@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import multiprocessing
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -92,32 +93,43 @@ def check_out_folder(out: Path) -> None:
         raise ConfigError(f"--out: '{shown(out)}' is a file, not a folder; give a folder name")
 
 
+LOCK = ".build.lock"
+
+
 @contextlib.contextmanager
 def only_build_into(out: Path) -> Iterator[None]:
     """Make `out` and hold its lock, so that two builds never write into one folder at once.
 
-    The lock is on the folder itself (flock), so it needs no lock file, works on a
-    read-only folder, and is released by the system if the build is killed.
+    An flock on `<out>/.build.lock`, released by the system if the build is killed. In a
+    read-only folder, where the lock file cannot be made, the folder itself is locked
+    (and writing the leaflets fails there with its own message).
     """
     try:
         out.mkdir(parents=True, exist_ok=True)
-        folder = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as error:
         raise LeafletError(
             f"cannot make the output folder {shown(out)}: {error.strerror}"
         ) from None
     try:
-        fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(folder)
+        handle = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        handle = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        os.close(handle)
+        if isinstance(error, BlockingIOError):
+            raise LeafletError(
+                f"another build is running into {shown(out)}; wait for it to finish, or build "
+                "into another folder with --out"
+            ) from None
         raise LeafletError(
-            f"another build is running into {shown(out)}; wait for it to finish, or build "
-            "into another folder with --out"
+            f"cannot lock the output folder {shown(out)}: {error.strerror}"
         ) from None
     try:
         yield
     finally:
-        os.close(folder)  # closing releases the lock
+        os.close(handle)  # closing releases the lock
 
 
 def _load(loader: Callable, path: Path, named: bool, failures: list[Failure], what: str):
@@ -231,6 +243,8 @@ def _outcome(future: concurrent.futures.Future, options: Options) -> bytes | str
         )
     except pebble.ProcessExpired as died:
         how = f"signal {-died.exitcode}" if died.exitcode < 0 else f"exit code {died.exitcode}"
+        if died.exitcode == -signal.SIGKILL:
+            how += ": killed, perhaps for want of memory"
         return f"the worker process rendering it died ({how})"
 
 
@@ -280,8 +294,9 @@ def build(
             return report
         on_start(len(todo))
         try:
-            for job, result in _results(project, todo, options, options.jobs):
-                on_done(_write(job, result, out, entries, report))
+            with contextlib.closing(_results(project, todo, options, options.jobs)) as results:
+                for job, result in results:
+                    on_done(_write(job, result, out, entries, report))
         finally:
             _finish(out, entries, recorded, options, report)
     report.seconds = time.perf_counter() - started

@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from . import assets
 from .errors import ConfigError, problems_error, shown
+from .glyphs import REORDERING
 from .messages import describe_errors
 
 _TAGS = {
@@ -144,6 +145,8 @@ def load_handout(path: Path) -> Handout:
         raise problems_error(path, ["is not UTF-8 text; save it as UTF-8"]) from None
     except ValueError as error:
         raise problems_error(path, [f"the file {error}"]) from None
+    except OSError as error:
+        raise problems_error(path, [f"cannot be read ({error.strerror})"]) from None
     _refuse_hidden_characters(path, text)
     meta, body = _front_matter(path, text)
     if meta.id != path.parent.name:
@@ -152,18 +155,14 @@ def load_handout(path: Path) -> Handout:
     return Handout(meta, path.stem, path, html, sections)
 
 
-# Characters that print as an empty box (controls) or silently reorder the text around
-# them (bidi overrides, which could turn "do not" around): never in a patient's leaflet.
-_OVERRIDES = {"\u202d", "\u202e"}
-
-
 def _refuse_hidden_characters(path: Path, text: str) -> None:
+    """Controls print as empty boxes, and bidi controls reorder text unseen: name each line."""
     problems = [
         f"line {number}: U+{ord(char):04X} ({unicodedata.name(char, 'a control character')}) "
         "is a hidden character that would print as an empty box or reorder the text; remove it"
         for number, line in enumerate(text.split("\n"), start=1)
         for char in dict.fromkeys(line)
-        if char in _OVERRIDES or (unicodedata.category(char) == "Cc" and char != "\t")
+        if char in REORDERING or (unicodedata.category(char) == "Cc" and char != "\t")
     ]
     if problems:
         raise problems_error(path, problems)

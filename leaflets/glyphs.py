@@ -18,6 +18,10 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # controls, format marks, spaces: no glyph needed
+# Bidi embeddings, overrides and isolates reorder the text around them unseen (they could
+# turn "do not" around): refused in clinic files and handouts. The marks U+200E and U+200F,
+# which real right-to-left text needs, are not among them.
+REORDERING = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
 def _fontconfig(*args: str) -> str:

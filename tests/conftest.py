@@ -116,7 +116,7 @@ class Project:
         return [
             path
             for path in self.out.rglob("*")
-            if path.name.startswith(".") and path.name != ".manifest.json"
+            if path.name.startswith(".") and path.name not in (".manifest.json", ".build.lock")
         ]
 
 

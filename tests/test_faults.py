@@ -10,12 +10,13 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 
 import pytest
 
 import generate
-from conftest import PROBE_FM, Project
+from conftest import HANDOUT, PROBE_FM, REPO, Project
 from leaflets import build as build_module
 
 GOOD = 'name = "Good Probe Clinic"\n'
@@ -67,19 +68,20 @@ def test_a_leaflet_past_the_time_limit_is_stopped_and_the_batch_goes_on(
         return make(project, branding, *args)
 
     monkeypatch.setattr(build_module, "make_leaflet", hangs_for_slow)
-    result = build_probe(project, "--time-limit", "2", "--jobs", "2")
+    result = build_probe(project, "--time-limit", "10", "--jobs", "2")
     assert result.exit_code == 1, result.output
-    assert "zz-slow/probe-fm-en.pdf: stopped after 2 s, the time limit" in result.stderr
+    assert "zz-slow/probe-fm-en.pdf: stopped after 10 s, the time limit" in result.stderr
     assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
     assert not (project.out / "zz-slow").exists() and project.leftovers() == []
 
 
-def test_a_real_slow_render_is_stopped(project: Project) -> None:
+def test_a_real_render_is_stopped_mid_layout(project: Project) -> None:
     project.clinic("probe", GOOD)
-    long_handout(project)
-    result = build_probe(project, "--time-limit", "1", "--max-pages", "1000")
+    # The real handout takes about a second to lay out: ten times the limit.
+    result = project.run("build", "--clinic", "probe", "--time-limit", "0.1")
     assert result.exit_code == 1
-    assert "probe/probe-fm-en.pdf: stopped after 1 s" in result.stderr
+    assert f"probe/{HANDOUT}-en.pdf: stopped after 0.1 s" in result.stderr
+    assert not (project.out / "probe").exists() and project.leftovers() == []
 
 
 def test_a_worker_that_dies_fails_only_its_leaflet(
@@ -99,7 +101,7 @@ def test_a_worker_that_dies_fails_only_its_leaflet(
     monkeypatch.setattr(build_module, "make_leaflet", dies_for_one)
     result = build_probe(project, "--jobs", "1")
     assert result.exit_code == 1
-    assert "mm-dies/probe-fm-en.pdf: the worker process rendering it died (signal 9)" in (
+    assert "mm-dies/probe-fm-en.pdf: the worker process rendering it died (signal 9" in (
         result.stderr
     )
     assert "Traceback" not in result.output
@@ -133,22 +135,29 @@ def test_an_internal_error_fails_only_its_leaflet_without_a_traceback(
 def test_a_second_build_into_the_same_folder_is_refused(project: Project) -> None:
     project.clinic("probe", GOOD)
     project.write("handouts/probe-fm/en.md", PROBE_FM)
-    project.out.mkdir()
-    # Another process holds the folder's lock, as a running build does.
+    # Another process holds the folder, as a running build does, until told to stop.
     holder = subprocess.Popen(
-        ["flock", "--exclusive", str(project.out), "-c", "echo locked; read line"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from leaflets.build import only_build_into\n"
+            "with only_build_into(Path(sys.argv[1])):\n    print('building', flush=True)\n"
+            "    sys.stdin.readline()",
+            str(project.out),
+        ],
+        cwd=REPO,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        assert holder.stdout.readline() == "locked\n"
+        assert holder.stdout.readline() == "building\n"
         result = build_probe(project)
     finally:
         holder.communicate("done\n")
     assert result.exit_code == 1
     assert "another build is running into" in result.stderr and "--out" in result.stderr
-    assert list(project.out.iterdir()) == []
+    assert not (project.out / "probe").exists()
     assert build_probe(project).exit_code == 0  # the lock went with the process
 
 
@@ -185,3 +194,13 @@ def test_a_bug_outside_a_leaflet_is_reported_in_words(
     assert "LEAFLETS_DEBUG=1" in result.stderr and "Traceback" not in result.output
     monkeypatch.setenv("LEAFLETS_DEBUG", "1")
     assert isinstance(project.run("check").exception, KeyError)
+
+
+def test_an_unreadable_handout_fails_only_its_leaflets(project: Project) -> None:
+    project.clinic("probe", GOOD)
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    (project.root / "handouts" / "zz-broken" / "en.md").mkdir(parents=True)  # a folder, not a file
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1
+    assert "zz-broken/en.md: cannot be read (Is a directory)" in result.stderr
+    assert (project.out / "probe" / "probe-fm-en.pdf").exists()

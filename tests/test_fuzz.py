@@ -46,7 +46,9 @@ FUZZ = settings(
 ODD = "\u202e\u200f\u200b\u0000\u0007\u001b\ufeff\u0301\u00e9ß\u03a9Ж\u05d0\u0627\u4e2d😀"
 ODD += "<>&\"'\\{}%$#\n\t\r"
 PLAIN = string.ascii_letters + string.digits + " .,-"
-TEXT = st.text(alphabet=PLAIN, min_size=1, max_size=40) | st.text(alphabet=PLAIN + ODD, max_size=60)
+# Mostly plain, so that most examples get as far as rendering.
+PLAIN_TEXT = st.text(alphabet=PLAIN, min_size=1, max_size=40)
+TEXT = st.one_of(PLAIN_TEXT, PLAIN_TEXT, PLAIN_TEXT, st.text(alphabet=PLAIN + ODD, max_size=60))
 HUGE = st.integers(300, 5000).map(lambda n: "Ab " * n)
 URLS = (
     st.sampled_from(
