@@ -30,7 +30,7 @@ from leaflets.project import Project as LeafletProject
 
 EXAMPLES = int(os.environ.get("LEAFLETS_FUZZ_EXAMPLES", "0"))
 FUZZ = settings(
-    max_examples=EXAMPLES or 40,
+    max_examples=EXAMPLES or 100,
     derandomize=not EXAMPLES,
     deadline=None,
     database=None,
