@@ -179,10 +179,10 @@ def plan(
             continue
         for handout_id, lang in _languages(project, handouts, branding, options):
             key = f"{handout_id}/{lang}"
-            if lang not in project.handout_langs(handout_id):
-                written = ", ".join(project.handout_langs(handout_id))
-                message = f"handout '{handout_id}' is not written in '{lang}' (it is in: {written})"
-                report.failures.append(Failure(f"{slug}/{key}", message, 1))
+            try:
+                project.written_in(handout_id, lang)
+            except ConfigError as error:
+                report.failures.append(Failure(f"{slug}/{key}", error.format_message(), 1))
                 continue
             if key not in documents:
                 path = project.handout_file(handout_id, lang)

@@ -66,6 +66,15 @@ class Project:
         """`handout_id` if a handout of that id is here, else a usage error listing them."""
         return _known(handout_id, self.handout_ids(), "handout")
 
+    def written_in(self, handout_id: str, lang: str) -> str:
+        """`lang` if the handout is written in it, else an error listing the languages it is in."""
+        written = self.handout_langs(handout_id)
+        if lang in written:
+            return lang
+        raise ConfigError(
+            f"handout '{handout_id}' is not written in '{lang}' (it is in: {', '.join(written)})"
+        )
+
     def clinic_file(self, slug: str) -> Path:
         """The clinic file for `slug`."""
         return self.clinics / f"{slug}.toml"

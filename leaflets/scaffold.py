@@ -49,13 +49,18 @@ def slug_for(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
+def clinic_file_text(name: str, slug: str) -> str:
+    """The commented clinic file for a new clinic called `name`."""
+    return TEMPLATE.format(name=name, slug=slug, quoted=tomlkit.string(name).as_string())
+
+
 def write_clinic_file(project: Project, name: str) -> Path:
     """Create `clinics/<slug>.toml` and its folder; refuse to replace an existing file."""
     slug = slug_for(name)
     if not SLUG.match(slug):
         raise ConfigError(f"NAME: cannot make a file name from '{name}'; use letters or digits")
     path = project.clinics / f"{slug}.toml"
-    text = TEMPLATE.format(name=name, slug=slug, quoted=tomlkit.string(name).as_string())
+    text = clinic_file_text(name, slug)
     project.clinics.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as stream:  # "x": never overwrite

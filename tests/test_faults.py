@@ -34,6 +34,16 @@ def build_probe(project: Project, *options: str):  # noqa: ANN201
     return project.run("build", "--handout", "probe-fm", *options)
 
 
+def instead_of_rendering(monkeypatch: pytest.MonkeyPatch, slug: str, action) -> None:  # noqa: ANN001
+    """Run `action` instead of rendering clinic `slug`'s leaflets (forked workers see it too)."""
+    make = build_module.make_leaflet
+
+    def patched(project, branding, *args):  # noqa: ANN001, ANN202
+        return action() if branding.slug == slug else make(project, branding, *args)
+
+    monkeypatch.setattr(build_module, "make_leaflet", patched)
+
+
 def test_layout_is_stopped_at_the_page_after_the_paper_budget(project: Project) -> None:
     project.clinic("probe", GOOD)
     long_handout(project)
@@ -59,15 +69,12 @@ def test_a_leaflet_past_the_time_limit_is_stopped_and_the_batch_goes_on(
     project.clinic("aa-good", GOOD)
     project.clinic("zz-slow", 'name = "Slow Probe Clinic"\n')
     project.write("handouts/probe-fm/en.md", PROBE_FM)
-    make = build_module.make_leaflet
 
-    def hangs_for_slow(project, branding, *args):  # noqa: ANN001, ANN202
-        if branding.slug == "zz-slow":
-            threading.Event().wait(60)  # a render that hangs; unstopped, it ends after a minute
-            return b"not stopped"
-        return make(project, branding, *args)
+    def hangs() -> bytes:
+        threading.Event().wait(60)  # a render that hangs; unstopped, it ends after a minute
+        return b"not stopped"
 
-    monkeypatch.setattr(build_module, "make_leaflet", hangs_for_slow)
+    instead_of_rendering(monkeypatch, "zz-slow", hangs)
     result = build_probe(project, "--time-limit", "10", "--jobs", "2")
     assert result.exit_code == 1, result.output
     assert "zz-slow/probe-fm-en.pdf: stopped after 10 s, the time limit" in result.stderr
@@ -91,14 +98,7 @@ def test_a_worker_that_dies_fails_only_its_leaflet(
     project.clinic("mm-dies", 'name = "Dying Probe Clinic"\n')
     project.clinic("zz-good", 'name = "Other Probe Clinic"\n')
     project.write("handouts/probe-fm/en.md", PROBE_FM)
-    make = build_module.make_leaflet
-
-    def dies_for_one(project, branding, *args):  # noqa: ANN001, ANN202
-        if branding.slug == "mm-dies":
-            os.kill(os.getpid(), signal.SIGKILL)
-        return make(project, branding, *args)
-
-    monkeypatch.setattr(build_module, "make_leaflet", dies_for_one)
+    instead_of_rendering(monkeypatch, "mm-dies", lambda: os.kill(os.getpid(), signal.SIGKILL))
     result = build_probe(project, "--jobs", "1")
     assert result.exit_code == 1
     assert "mm-dies/probe-fm-en.pdf: the worker process rendering it died (signal 9" in (
@@ -115,14 +115,7 @@ def test_an_internal_error_fails_only_its_leaflet_without_a_traceback(
     project.clinic("aa-good", GOOD)
     project.clinic("zz-bug", 'name = "Buggy Probe Clinic"\n')
     project.write("handouts/probe-fm/en.md", PROBE_FM)
-    make = build_module.make_leaflet
-
-    def fails_for_one(project, branding, *args):  # noqa: ANN001, ANN202
-        if branding.slug == "zz-bug":
-            raise ZeroDivisionError("division by zero")
-        return make(project, branding, *args)
-
-    monkeypatch.setattr(build_module, "make_leaflet", fails_for_one)
+    instead_of_rendering(monkeypatch, "zz-bug", lambda: 1 / 0)
     result = build_probe(project)
     assert result.exit_code == 1
     assert "zz-bug/probe-fm-en.pdf: internal error while making it (ZeroDivisionError" in (

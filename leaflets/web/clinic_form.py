@@ -26,7 +26,7 @@ from ..branding import PAPERS, Branding, load_branding
 from ..build import write_atomic
 from ..messages import describe_errors
 from ..project import SLUG, SLUG_FORM, Project
-from ..scaffold import TEMPLATE, slug_for
+from ..scaffold import clinic_file_text, slug_for
 
 LOGO_FILE = "logo.file"  # the upload field's name: the key it fills in
 # A plain file name: no folders, no "..", nothing a shell or a URL would read differently.
@@ -129,8 +129,7 @@ def sections() -> list[tuple[str, list[Field]]]:
 
 def new_clinic_document(name: str, slug: str) -> tomlkit.TOMLDocument:
     """The commented file `init` writes, so a clinic made here reads like one made there."""
-    quoted = tomlkit.string(name).as_string()
-    return tomlkit.parse(TEMPLATE.format(name=name, slug=slug, quoted=quoted))
+    return tomlkit.parse(clinic_file_text(name, slug))
 
 
 def read_clinic(path: Path) -> tomlkit.TOMLDocument:

@@ -58,18 +58,13 @@ def make(project: Project, choice: Choice) -> Made:
     """Make the chosen leaflet; raise the CLI's `LeafletError` if it would refuse it."""
     slug = project.known_clinic(choice.clinic)
     handout_id = project.known_handout(choice.handout)
-    written = project.handout_langs(handout_id)
-    if choice.lang not in written:
-        raise ConfigError(
-            f"handout '{handout_id}' is not written in '{choice.lang}' "
-            f"(it is in: {', '.join(written)})"
-        )
+    lang = project.written_in(handout_id, choice.lang)
     if choice.variant not in VARIANTS:
         raise ConfigError(f"'{choice.variant}' is not a variant ({', '.join(VARIANTS)})")
     if choice.paper and choice.paper not in PAPERS:
         raise ConfigError(f"'{choice.paper}' is not a paper size ({', '.join(PAPERS)})")
     branding = load_branding(project.clinic_file(slug))
-    handout = load_handout(project.handout_file(handout_id, choice.lang))
+    handout = load_handout(project.handout_file(handout_id, lang))
     variant = VARIANTS[choice.variant]
     return _render(project, branding, handout, variant, Options(paper=choice.paper or None))
 
