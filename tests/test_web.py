@@ -15,6 +15,7 @@ from werkzeug.test import TestResponse
 from conftest import HANDOUT, Project
 from generate import cli
 from leaflets import project as project_module
+from leaflets import web
 from leaflets.web import clinic_form, create_app, made
 
 pytest_plugins = ["webtools"]  # the example clinics' project, its app, a logo
@@ -142,14 +143,16 @@ def test_a_script_disguised_as_a_png_is_refused_with_the_cli_message(
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.7", "::", "clinic-pc.local"])  # noqa: S104
 def test_serving_beyond_this_computer_without_a_password_refuses_to_start(
-    examples_project: Project,
-    host: str,
+    examples_project: Project, host: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    served = []  # were the check gone, the test would record a start here, not hang serving
+    monkeypatch.setattr(web, "serve", lambda *args: served.append(args))
     runner = CliRunner(env={"LEAFLETS_PASSWORD": None})
     result = runner.invoke(cli, ["--project", str(examples_project.root), "serve", "--host", host])
     assert result.exit_code == 2
     assert f"--host {host}: other computers could open this page" in result.stderr
     assert "LEAFLETS_PASSWORD" in result.stderr and "Traceback" not in result.output
+    assert served == []
 
 
 def test_off_this_computer_every_page_needs_the_password(examples_project: Project) -> None:
