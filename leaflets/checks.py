@@ -1,7 +1,8 @@
 """Checks on the rendered leaflet, made before anything is written.
 
 Clinic templates and stylesheets may change anything, so the result is checked, not the
-inputs: every required section must have rendered (a hidden element renders no anchor),
+inputs: every required section must print the handout's words and every risk section
+must be readable on the laid-out pages (`audit.py`), every character must have a glyph,
 and the leaflet must fit its page budget.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import weasyprint
 
+from .audit import audit_sections
 from .branding import Branding
 from .content import Handout
 from .errors import shown
@@ -18,16 +20,16 @@ MAX_PAGES = {"A4": 4, "Letter": 4, "A5": 8}
 
 
 def check_leaflet(
-    document: weasyprint.Document, handout: Handout, branding: Branding, max_pages: int
+    document: weasyprint.Document,
+    handout: Handout,
+    branding: Branding,
+    max_pages: int,
+    risk_text_pt: float,
 ) -> list[str]:
     """Everything wrong with a rendered leaflet, in words that name clinic, handout and section."""
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
-    rendered = {anchor for page in document.pages for anchor in page.anchors}
     problems = [
-        f"{where}: required section '{title}' is missing from the rendered leaflet "
-        "(a handout heading or template block that prints it was removed)"
-        for title, anchor in handout.required_ids().items()
-        if anchor not in rendered
+        f"{where}: {problem}" for problem in audit_sections(document, handout, risk_text_pt)
     ]
     problems += _undrawable_characters(where, handout, branding)
     if len(document.pages) > max_pages:

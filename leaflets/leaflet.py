@@ -30,6 +30,9 @@ class Variant:
     sheets: tuple[str, ...] = ()
     page_factor: int = 1  # times the paper's usual page budget
     pdf_variant: str | None = None  # None: the build's (accessible PDF/UA-1 unless asked)
+    # The risk box's text and heading sizes: set by `risk_css`, proven by `audit.py`.
+    risk_text_pt: float = 11
+    risk_heading_pt: float = 14
 
     @property
     def suffix(self) -> str:
@@ -38,7 +41,10 @@ class Variant:
 
 
 STANDARD = Variant("standard")
-LARGE_PRINT = Variant("large-print", ("large-print.css",), page_factor=3)
+# RNIB's guidance for large print: 16 to 18 pt.
+LARGE_PRINT = Variant(
+    "large-print", ("large-print.css",), page_factor=3, risk_text_pt=16, risk_heading_pt=20
+)
 # PDF/X-4: the current print-exchange standard that keeps RGB colour with an output intent,
 # live transparency and text; PDF/X-1a would need CMYK, which WeasyPrint does not write.
 PRINT_SHOP = Variant("print-shop", ("print-shop.css",), pdf_variant="pdf/x-4")
@@ -88,6 +94,18 @@ def variants_for(branding: Branding, options: Options) -> list[Variant]:
     return variants
 
 
+def risk_css(variant: Variant) -> str:
+    """The risk box's sizes, for safety.css to use.
+
+    A user stylesheet's !important on the box and on everything in it: a custom property
+    declared by a clinic on the box itself would otherwise beat one set on `:root`.
+    """
+    return (
+        f".risk-box, .risk-box * {{ --risk-text-size: {variant.risk_text_pt:g}pt !important; "
+        f"--risk-heading-size: {variant.risk_heading_pt:g}pt !important; }}\n"
+    )
+
+
 def file_name(handout: Handout, variant: Variant) -> str:
     """`<handout>-<lang>[-variant].pdf`."""
     return f"{handout.meta.id}-{handout.lang}{variant.suffix}.pdf"
@@ -107,7 +125,7 @@ def make_leaflet(
     if options.paper:
         branding = branding.model_copy(update={"paper": options.paper})
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
-    page_css = page_labels_css(handout.lang, overdue)
+    page_css = page_labels_css(handout.lang, overdue) + risk_css(variant)
     if variant == PRINT_SHOP:
         bleed = f"{branding.bleed_mm:g}mm"
         page_css += f":root {{ --bleed: {bleed}; }} @page {{ bleed: {bleed}; }}"
@@ -137,7 +155,7 @@ def make_leaflet(
         raise LeafletError(
             _too_long(where, stopped.page, budget, limit, branding, handout)
         ) from None
-    problems = check_leaflet(document, handout, branding, budget)
+    problems = check_leaflet(document, handout, branding, budget, variant.risk_text_pt)
     if problems:
         raise LeafletError(problems[0], problems[1:])
     # Stable for the same inputs, different for each variant of the same page.

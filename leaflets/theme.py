@@ -2,7 +2,9 @@
 
 Search order, one list: the clinic's own template folder, then `templates/`, then
 `!theme/...` for an override that extends the very file it replaces. Every template is
-sandboxed, autoescaped whatever its name, and an undefined name is an error.
+sandboxed, autoescaped whatever its name, and an undefined name is an error. Templates
+receive plain data (`template_data.py`); the sandbox refuses attribute access on anything
+else, and the only functions a template can call are gettext's and `format_date`.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ import os
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+import jinja2.runtime
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .booking import booking_qr_svg
 from .branding import Branding
 from .content import Handout
 from .errors import LeafletError, shown
 from .i18n import format_date, translations
+from .template_data import CONTAINERS, DATA_TYPES, page_context
 
 PAGE = "leaflet.html"
 
@@ -43,10 +47,46 @@ def search_path(templates: Path, clinic_templates: Path | None) -> list[jinja2.B
     return [*own, theme, jinja2.PrefixLoader({"!theme": theme})]
 
 
+# Jinja's own objects a template works with: `loop`, `super()`, `self`, macros.
+_JINJA_TYPES = (
+    jinja2.runtime.LoopContext,
+    jinja2.runtime.BlockReference,
+    jinja2.runtime.TemplateReference,
+    jinja2.runtime.Macro,
+)
+
+
+class DataOnlySandbox(ImmutableSandboxedEnvironment):
+    """A sandbox that reaches into plain data only, and calls only the functions it was given.
+
+    Jinja's sandbox refuses private attributes and known-unsafe ones, but lets a template
+    call any other method of any object it holds (`Path.read_text`, say). Here attribute
+    access works on data and Jinja's own objects only, and a call is allowed only to a
+    function in `globals` or a method of data (`'x'.upper()`, `dict.items()`); the immutable
+    sandbox already refuses the methods that change a list or a mapping.
+    """
+
+    def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
+        """Attributes of plain data and of Jinja's loop and block objects only."""
+        return isinstance(
+            obj, DATA_TYPES + CONTAINERS + _JINJA_TYPES
+        ) and super().is_safe_attribute(obj, attr, value)
+
+    def is_safe_callable(self, obj: object) -> bool:
+        """The environment's own functions, Jinja's objects, and methods of plain data."""
+        owner = getattr(obj, "__self__", None)
+        allowed = (
+            any(obj is function for function in self.globals.values())
+            or isinstance(obj, _JINJA_TYPES)
+            or (owner is not None and isinstance(owner, DATA_TYPES + CONTAINERS + _JINJA_TYPES))
+        )
+        return allowed and super().is_safe_callable(obj)
+
+
 @functools.lru_cache(maxsize=64)
 def environment(templates: Path, clinic_templates: Path | None, lang: str) -> jinja2.Environment:
     """One sandboxed environment per search order and language, kept for the whole batch."""
-    env = SandboxedEnvironment(
+    env = DataOnlySandbox(
         loader=jinja2.ChoiceLoader(search_path(templates, clinic_templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -54,7 +94,10 @@ def environment(templates: Path, clinic_templates: Path | None, lang: str) -> ji
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
+    for name in ("range", "dict", "lipsum", "cycler", "joiner", "namespace"):
+        del env.globals[name]  # nothing a leaflet needs; `_` stays, the i18n extension's
     env.install_gettext_translations(translations(lang), newstyle=True)
+    env.globals["format_date"] = functools.partial(format_date, lang=lang)
     return env
 
 
@@ -66,17 +109,9 @@ def render_page(
     env = environment(templates, branding.theme.templates, lang)
     booking_url = branding.contact.booking_url
     qr_title = translations(lang).gettext("QR code: book an appointment at %(clinic)s online")
+    qr = booking_qr_svg(booking_url, qr_title % {"clinic": branding.name}) if booking_url else ""
     try:
-        return env.get_template(PAGE).render(
-            clinic=branding,
-            handout=handout,
-            meta=handout.meta,
-            author_stylesheets=stylesheets,
-            booking_qr=booking_qr_svg(booking_url, qr_title % {"clinic": branding.name})
-            if booking_url
-            else "",
-            format_date=functools.partial(format_date, lang=lang),
-        )
+        return env.get_template(PAGE).render(page_context(branding, handout, stylesheets, qr))
     except jinja2.TemplateError as error:
         raise LeafletError(_describe(error, branding, templates)) from None
 

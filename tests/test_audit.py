@@ -1,0 +1,170 @@
+"""The layout audit: whatever a clinic's template or styles do, the risk text prints readably.
+
+Each attack is a `<style>` a clinic's own `leaflet.html` adds to the page: author CSS, as
+strong as a clinic stylesheet was before stylesheets were held to an allowlist, and still
+what a template can write. An attack either fails the leaflet, naming clinic, handout and
+section, or is beaten by safety.css, and then the risk text is shown to print readably.
+The audit's own unit tests (`test_audit_*`) lay out a page with hostile CSS given after
+safety.css, so that nothing but the audit stands between it and the PDF.
+"""
+
+from __future__ import annotations
+
+import pytest
+import weasyprint
+from test_safety import RISK_HEADINGS, _drawn_dark_and_readable, build_with_override
+
+from conftest import HANDOUT, REPO, Project, pdf_text
+from leaflets.audit import audit_sections
+from leaflets.content import load_handout
+
+WHERE = ("clinic 'probe'", f"handout '{HANDOUT}' (en)")
+
+
+def with_style(project: Project, css: str) -> object:
+    return build_with_override(
+        project,
+        '{% extends "base.html" %}{% block styles %}{{ super() }}<style>' + css + "</style>"
+        "{% endblock %}",
+    )
+
+
+# (id, CSS a clinic's template adds, a fragment of the message that refuses it)
+REFUSED = [
+    ("max-lines", ".risk-box p { max-lines: 1; continue: discard; }", "words in order"),
+    ("opacity-ancestor", "main { opacity: 0.15; }", "contrast of"),
+    ("transform-ancestor", "main { transform: scale(0.2); }", "transformed"),
+    ("first-line-white", ".risk-box p::first-line { color: #fff8e1; }", "contrast of"),
+    (
+        "pulled-over",
+        ".risk-box + .section { margin-top: -120pt; position: relative; z-index: 5; "
+        "background: white; }",
+        "overlaps",
+    ),
+    ("after-content", ".risk-box p::after { content: ' (not really)'; }", "not in the handout"),
+    ("before-heading", ".risk-box h2::before { content: 'Optional: '; }", "not in the handout"),
+    ("marker-text", ".risk-box ul { list-style-type: 'Safe to ignore: '; }", "not in the"),
+    ("line-through", ".risk-box p { text-decoration: line-through; }", "struck through"),
+    ("line-through-ancestor", "main { text-decoration: line-through; }", "struck through"),
+    ("clipped", "main { height: 200pt; overflow: hidden; }", "cut off"),
+    ("off-page", "body { position: relative; left: -3000px; }", "outside the page area"),
+    (
+        "reversed",
+        ".risk-box p, .risk-box li { unicode-bidi: bidi-override; direction: rtl; }",
+        "is written rtl, not ltr",
+    ),
+]
+# Beaten by safety.css (a user stylesheet, !important): the leaflet builds, readable.
+NEUTRALISED = [
+    ("redefined-size", ".risk-box { --risk-text-size: 2pt; --risk-heading-size: 3pt; }"),
+    ("tiny-font", ".risk-box * { font-size: 3pt; }"),
+    ("white-text", ".risk-box, .risk-box * { color: #fff8e1; }"),
+    ("hidden", "main { visibility: hidden; } .risk-box { display: none; }"),
+    ("squashed-lines", ".risk-box * { line-height: 0; }"),
+]
+
+
+@pytest.mark.parametrize(("css", "fragment"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
+def test_an_attack_the_stylesheets_let_through_fails_the_leaflet(
+    project: Project, css: str, fragment: str
+) -> None:
+    result = with_style(project, css)
+    assert result.exit_code == 1, result.output
+    for expected in (*WHERE, "section '", fragment):
+        assert expected in result.stderr
+    assert any(heading in result.stderr for heading in RISK_HEADINGS)
+    assert "Traceback" not in result.output
+    assert not project.pdf("probe").exists()
+
+
+@pytest.mark.parametrize("css", [c[1] for c in NEUTRALISED], ids=[c[0] for c in NEUTRALISED])
+def test_an_attack_safety_css_beats_leaves_the_risk_text_readable(
+    project: Project, css: str
+) -> None:
+    result = with_style(project, css)
+    assert result.exit_code == 0, result.output
+    pdf = project.pdf("probe")
+    for phrase in ("Talk to a professional first", "Rare or lasting", "Call 999 or go to A&E"):
+        assert _drawn_dark_and_readable(pdf, phrase, min_size=11), phrase
+
+
+def test_a_template_replacing_the_body_with_look_alike_headings_fails(project: Project) -> None:
+    sections = "".join(
+        f'<section class="section risk-box"><h2 id="{anchor}">{title}</h2>'
+        "<p>Nothing to worry about.</p></section>"
+        for anchor, title in [
+            ("who-should-not-use-it", "Who should not use it"),
+            ("risks-and-side-effects", "Risks and side effects"),
+            ("when-to-get-medical-help", "When to get medical help"),
+        ]
+    )
+    result = build_with_override(
+        project, '{% extends "base.html" %}{% block body %}' + sections + "{% endblock %}"
+    )
+    assert result.exit_code == 1, result.output
+    for fragment in (*WHERE, "does not print the handout's words", "Nothing to worry about"):
+        assert fragment in result.stderr
+    assert not project.pdf("probe").exists()
+
+
+def test_a_template_adding_around_the_handout_builds(project: Project) -> None:
+    result = build_with_override(
+        project,
+        '{% extends "base.html" %}{% block body %}<p>Before the handout.</p>{{ super() }}'
+        "<p>After the handout.</p>{% endblock %}",
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_text(project.pdf("probe")).split())
+    assert "Before the handout." in text and "After the handout." in text
+
+
+def test_a_template_printing_a_section_twice_fails(project: Project) -> None:
+    result = build_with_override(
+        project,
+        '{% extends "base.html" %}{% block body %}{{ super() }}'
+        '<section class="section"><h2 id="aftercare">Aftercare</h2><p>Relax.</p></section>'
+        "{% endblock %}",
+    )
+    assert result.exit_code == 1, result.output
+    assert "required section 'Aftercare' is printed 2 times" in result.stderr
+
+
+# The audit alone: hostile CSS after safety.css, as if every other wall had fallen.
+def _laid_out(css: str, lang: str = "en") -> tuple[weasyprint.Document, object]:
+    handout = load_handout(REPO / "handouts" / HANDOUT / f"{lang}.md")
+    html = f'<html lang="{lang}"><body><main>{handout.html}</main></body></html>'
+    sheets = [weasyprint.CSS(REPO / "styles" / name) for name in ("base.css", "safety.css")]
+    sizes = weasyprint.CSS(
+        string=".risk-box, .risk-box * { --risk-text-size: 11pt; --risk-heading-size: 14pt }"
+    )
+    document = weasyprint.HTML(string=html).render(
+        stylesheets=[*sheets, sizes, weasyprint.CSS(string=css)]
+    )
+    return document, handout
+
+
+@pytest.mark.parametrize(
+    ("css", "fragment"),
+    [
+        (".risk-box p { font-size: 6pt !important; }", "smaller than the risk text size of 11pt"),
+        (".risk-box p { color: #ddd !important; }", "contrast of"),
+        (".risk-box p { visibility: hidden !important; }", "is hidden"),
+        (".risk-box { transform: rotate(180deg) !important; }", "transformed"),
+        (".risk-box p { line-height: 0 !important; }", "overlaps"),
+        (".risk-box { opacity: 0.2 !important; }", "contrast of"),
+        (".risk-box p { position: relative !important; left: 900pt; }", "outside the page area"),
+        (".risk-box ul { display: flex !important; flex-direction: column-reverse; }", "order"),
+        (".risk-box { height: 40pt !important; overflow: hidden !important; }", "cut off"),
+    ],
+    ids=["small", "pale", "hidden", "rotated", "squashed", "faded", "moved", "reversed", "clip"],
+)
+def test_audit_catches_what_safety_css_would_miss(css: str, fragment: str) -> None:
+    document, handout = _laid_out(css)
+    problems = audit_sections(document, handout, 11)
+    assert any(fragment in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_audit_passes_the_handout_as_the_theme_lays_it_out(lang: str) -> None:
+    document, handout = _laid_out("", lang)
+    assert audit_sections(document, handout, 11) == []
