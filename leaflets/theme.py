@@ -74,6 +74,8 @@ class DataOnlySandbox(ImmutableSandboxedEnvironment):
 
     def is_safe_callable(self, obj: object) -> bool:
         """The environment's own functions, Jinja's objects, and methods of plain data."""
+        if isinstance(obj, jinja2.Undefined):
+            return True  # calling it raises StrictUndefined's error, which names the name
         owner = getattr(obj, "__self__", None)
         allowed = (
             any(obj is function for function in self.globals.values())
