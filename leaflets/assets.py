@@ -7,7 +7,7 @@ clinic staff's words; `branding.py` adds the file and key. Limits live here, in 
 from __future__ import annotations
 
 import io
-import re
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +16,9 @@ import tinycss2
 from defusedxml import DefusedXmlException
 from fontTools.ttLib import TTFont, TTLibError
 from PIL import Image, ImageFile, UnidentifiedImageError
+
+from .clinic_css import check_clinic_css, tokens_within
+from .errors import shown
 
 MB = 1024 * 1024
 MAX_LOGO_BYTES = 5 * MB
@@ -30,7 +33,6 @@ _RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 _FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"wOFF", b"wOF2")
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 _FORBIDDEN_SVG = {"script", "foreignObject", "image", "feImage", "iframe"}
-_URL_IN_CSS = re.compile(r"url\(\s*['\"]?(?!#)|@import", re.IGNORECASE)
 
 
 def read_capped(path: Path, limit: int) -> bytes:
@@ -105,10 +107,29 @@ def _check_svg(data: bytes) -> None:
                 raise ValueError(
                     f"the SVG has {name}='{value}', which can run code or load other files"
                 )
-        text = " ".join(filter(None, [element.text, element.attrib.get("style")]))
-        if tag == "style" or element.attrib.get("style"):
-            if _URL_IN_CSS.search(text):
-                raise ValueError("the SVG's CSS loads another file (url() or @import)")
+        if tag == "style":
+            _check_svg_css(tinycss2.parse_stylesheet("".join(element.itertext())))
+        if "style" in element.attrib:
+            _check_svg_css(tinycss2.parse_blocks_contents(element.attrib["style"]))
+
+
+def _check_svg_css(nodes: list) -> None:
+    """An SVG's CSS is drawn into an image and reaches nothing else; it may only not load."""
+    for node in tokens_within(nodes):
+        if node.type in ("at-rule", "at-keyword"):
+            raise ValueError(
+                f"the SVG's CSS has the at-rule '@{node.lower_at_keyword}', which can load "
+                "other files; remove it"
+            )
+        targets = [node.value] if node.type == "url" else []
+        if node.type == "function" and node.lower_name in ("url", "src"):
+            targets = [arg.value for arg in node.arguments if arg.type == "string"]
+        for target in targets:
+            if not target.startswith("#"):
+                raise ValueError(
+                    f"the SVG's CSS loads another file (url({target})); a logo may use only "
+                    "its own parts, such as url(#gradient)"
+                )
 
 
 def check_font(path: Path) -> None:
@@ -131,16 +152,33 @@ def font_face_style(path: Path) -> str:
     return f"font-weight: {weight}; font-style: {'italic' if italic else 'normal'};"
 
 
-def check_stylesheet(path: Path) -> None:
-    """Check a clinic stylesheet loads nothing but files beside it, by relative path."""
-    text = read_capped(path, MAX_STYLESHEET_BYTES).decode("utf-8", errors="replace")
-    for target, line in _css_references(tinycss2.parse_stylesheet(text)):
-        parts = urlsplit(target)
-        if parts.scheme or parts.netloc or target.startswith("/") or ".." in target.split("/"):
-            raise ValueError(
-                f"loads '{target}' (line {line}); a clinic stylesheet may load only files "
-                'beside it, by a relative path such as url("fonts/MyFont.woff2")'
-            )
+def check_stylesheet(path: Path, bundled_fonts: Iterable[str] = ()) -> None:
+    """Check a clinic stylesheet keeps to the allowlist and loads only files beside it.
+
+    Every problem in it is reported, one a line, as `<stylesheet>: line N: ...`.
+    """
+    data = read_capped(path, MAX_STYLESHEET_BYTES)
+    try:
+        text = data.decode("utf-8-sig")  # as WeasyPrint reads it: no @charset is allowed
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{shown(path)} is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from None
+    problems = [
+        f"line {line}: loads '{target}'; a clinic stylesheet may load only files beside it, "
+        'by a relative path such as url("fonts/MyFont.woff2")'
+        for target, line in _css_references(tinycss2.parse_stylesheet(text))
+        if _leaves_folder(target)
+    ]
+    problems += check_clinic_css(text, bundled_fonts)
+    problems.sort(key=lambda problem: int(problem.split(":")[0].removeprefix("line ")))
+    if problems:
+        raise ValueError("\n".join(f"{shown(path)}: {problem}" for problem in problems))
+
+
+def _leaves_folder(target: str) -> bool:
+    parts = urlsplit(target)
+    return bool(parts.scheme or parts.netloc or target.startswith("/") or ".." in target.split("/"))
 
 
 def _css_references(nodes: list) -> list[tuple[str, int]]:

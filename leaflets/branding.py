@@ -7,6 +7,7 @@ clinic's own folder, every asset has been checked, every text field is plain tex
 from __future__ import annotations
 
 import datetime
+import functools
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -274,7 +275,13 @@ class Theme(_Strict):
     """A clinic's own template overrides and extra stylesheet."""
 
     templates: ClinicPath | None = None
-    extra_css: Annotated[ClinicPath, _checked(assets.check_stylesheet)] | None = None
+    extra_css: (
+        Annotated[
+            ClinicPath,
+            _checked(functools.partial(assets.check_stylesheet, bundled_fonts=BUNDLED_FONTS)),
+        ]
+        | None
+    ) = None
 
 
 class Branding(_Strict):

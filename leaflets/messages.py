@@ -24,8 +24,16 @@ _KINDS = {
 
 
 def describe_errors(error: ValidationError, model: type[BaseModel]) -> list[str]:
-    """Every problem in `error`, one line each, keyed by dotted path."""
-    return [_describe(detail, model) for detail in error.errors(include_url=False)]
+    """Every problem in `error`, one line each, keyed by dotted path.
+
+    A check that finds several problems in one value (a clinic stylesheet) gives one a
+    line; each is reported under the value's key.
+    """
+    return [
+        f"{_key(detail['loc'])}: {line}"
+        for detail in error.errors(include_url=False)
+        for line in _describe(detail, model).splitlines()
+    ]
 
 
 def _key(loc: tuple[str | int, ...]) -> str:
@@ -50,28 +58,27 @@ def _value(value: Any) -> str:
 def _describe(detail: dict, model: type[BaseModel]) -> str:
     loc, kind, given = detail["loc"], detail["type"], detail.get("input")
     ctx = detail.get("ctx") or {}
-    key = _key(loc)
     if kind == "missing":
-        return f"{key}: required, but missing"
+        return "required, but missing"
     if kind == "extra_forbidden":
         known = _fields_at(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"valid keys: {', '.join(known)}"
-        return f"{key}: unknown key ({hint})"
+        return f"unknown key ({hint})"
     if kind == "literal_error":
-        return f"{key}: {_value(given)} is not allowed (use {ctx['expected']})"
+        return f"{_value(given)} is not allowed (use {ctx['expected']})"
     if kind == "string_too_long":
-        return f"{key}: is {len(given)} characters long; the limit is {ctx['max_length']}"
+        return f"is {len(given)} characters long; the limit is {ctx['max_length']}"
     if kind == "string_too_short" or kind == "too_short":
-        return f"{key}: must not be empty"
+        return "must not be empty"
     if kind == "string_pattern_mismatch":
-        return f"{key}: {_value(given)} is not in the expected form ({ctx['pattern']})"
+        return f"{_value(given)} is not in the expected form ({ctx['pattern']})"
     if kind.endswith("_type") or kind.endswith("_parsing"):
         expected = _expected(model, loc)
-        return f"{key}: expected {expected}, got {_value(given)}"
+        return f"expected {expected}, got {_value(given)}"
     if kind == "value_error":
-        return f"{key}: {str(ctx.get('error', detail['msg']))}"
-    return f"{key}: {detail['msg']}"
+        return str(ctx.get("error", detail["msg"]))
+    return detail["msg"]
 
 
 def _walk(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:

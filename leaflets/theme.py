@@ -22,6 +22,7 @@ from .branding import Branding
 from .content import Handout
 from .errors import LeafletError, shown
 from .i18n import format_date, translations
+from .page_styles import check_page_styles
 from .template_data import CONTAINERS, DATA_TYPES, page_context
 
 PAGE = "leaflet.html"
@@ -113,9 +114,15 @@ def render_page(
     qr_title = translations(lang).gettext("QR code: book an appointment at %(clinic)s online")
     qr = booking_qr_svg(booking_url, qr_title % {"clinic": branding.name}) if booking_url else ""
     try:
-        return env.get_template(PAGE).render(page_context(branding, handout, stylesheets, qr))
+        html = env.get_template(PAGE).render(page_context(branding, handout, stylesheets, qr))
     except jinja2.TemplateError as error:
         raise LeafletError(_describe(error, branding, templates)) from None
+    own = branding.theme.templates
+    problems = check_page_styles(html, stylesheets) if own else []
+    if problems:
+        where = f"{shown(own)}/: the page these templates make has"
+        raise LeafletError(f"{where} {problems[0]}", [f"{where} {p}" for p in problems[1:]])
+    return html
 
 
 def _describe(error: jinja2.TemplateError, branding: Branding, templates: Path) -> str:

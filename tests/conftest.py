@@ -169,6 +169,16 @@ def pdf_text(path: Path) -> str:
     return text.replace("\u2010", "-")  # the font's hyphen glyph maps back to U+2010
 
 
+@pytest.fixture
+def allowlist_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if a clinic template's <style> got past the stylesheet allowlist.
+
+    For the walls behind it (safety.css, the layout audit, the glyph check): each must hold
+    on its own. Workers are forked from the test process, so they inherit the patch.
+    """
+    monkeypatch.setattr("leaflets.theme.check_page_styles", lambda html, sheets: [])
+
+
 @pytest.fixture(scope="session")
 def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example clinics' leaflets, built once for the session from the real project."""

@@ -1,9 +1,11 @@
 """The layout audit: whatever a clinic's template or styles do, the risk text prints readably.
 
-Each attack is a `<style>` a clinic's own `leaflet.html` adds to the page: author CSS, as
-strong as a clinic stylesheet was before stylesheets were held to an allowlist, and still
-what a template can write. An attack either fails the leaflet, naming clinic, handout and
-section, or is beaten by safety.css, and then the risk text is shown to print readably.
+Each attack is a `<style>` a clinic's own `leaflet.html` adds to the page, with the
+stylesheet allowlist switched off (`allowlist_off`), as if it had a hole: author CSS, as
+strong as a clinic stylesheet was before the allowlist. An attack either fails the
+leaflet, naming clinic, handout and section, or is beaten by safety.css, and then the risk
+text is shown to print readably. With the allowlist on, each is refused before layout
+(`test_a_template_style_is_held_to_the_allowlist`).
 The audit's own unit tests (`test_audit_*`) lay out a page with hostile CSS given after
 safety.css, so that nothing but the audit stands between it and the PDF.
 """
@@ -12,7 +14,13 @@ from __future__ import annotations
 
 import pytest
 import weasyprint
-from test_safety import RISK_HEADINGS, _drawn_dark_and_readable, build_with_override
+from click.testing import Result
+from test_safety import (
+    RISK_HEADINGS,
+    build_with_override,
+    drawn_dark_and_readable,
+    template_with_style,
+)
 
 from conftest import HANDOUT, REPO, Project, pdf_text
 from leaflets.audit import audit_sections
@@ -21,12 +29,8 @@ from leaflets.content import load_handout
 WHERE = ("clinic 'probe'", f"handout '{HANDOUT}' (en)")
 
 
-def with_style(project: Project, css: str) -> object:
-    return build_with_override(
-        project,
-        '{% extends "base.html" %}{% block styles %}{{ super() }}<style>' + css + "</style>"
-        "{% endblock %}",
-    )
+def with_style(project: Project, css: str) -> Result:
+    return build_with_override(project, template_with_style(css))
 
 
 # (id, CSS a clinic's template adds, a fragment of the message that refuses it)
@@ -64,6 +68,7 @@ NEUTRALISED = [
 ]
 
 
+@pytest.mark.usefixtures("allowlist_off")
 @pytest.mark.parametrize(("css", "fragment"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
 def test_an_attack_the_stylesheets_let_through_fails_the_leaflet(
     project: Project, css: str, fragment: str
@@ -77,6 +82,7 @@ def test_an_attack_the_stylesheets_let_through_fails_the_leaflet(
     assert not project.pdf("probe").exists()
 
 
+@pytest.mark.usefixtures("allowlist_off")
 @pytest.mark.parametrize("css", [c[1] for c in NEUTRALISED], ids=[c[0] for c in NEUTRALISED])
 def test_an_attack_safety_css_beats_leaves_the_risk_text_readable(
     project: Project, css: str
@@ -85,7 +91,7 @@ def test_an_attack_safety_css_beats_leaves_the_risk_text_readable(
     assert result.exit_code == 0, result.output
     pdf = project.pdf("probe")
     for phrase in ("Talk to a professional first", "Rare or lasting", "Call 999 or go to A&E"):
-        assert _drawn_dark_and_readable(pdf, phrase, min_size=11), phrase
+        assert drawn_dark_and_readable(pdf, phrase, min_size=11), phrase
 
 
 def test_a_template_replacing_the_body_with_look_alike_headings_fails(project: Project) -> None:
@@ -168,3 +174,30 @@ def test_audit_catches_what_safety_css_would_miss(css: str, fragment: str) -> No
 def test_audit_passes_the_handout_as_the_theme_lays_it_out(lang: str) -> None:
     document, handout = _laid_out("", lang)
     assert audit_sections(document, handout, 11) == []
+
+
+@pytest.mark.parametrize(
+    ("template", "fragment"),
+    [
+        (template_with_style(REFUSED[1][1]), "<style> element 1: line 1: property 'opacity'"),
+        (template_with_style(NEUTRALISED[0][1]), "<style> element 1: line 1: selector '.risk-box'"),
+        (
+            '{% extends "base.html" %}{% block intro %}<p style="opacity: 0">x</p>{% endblock %}',
+            "a style attribute on <p> is not allowed",
+        ),
+        (
+            '{% extends "base.html" %}{% block head %}{{ super() }}'
+            '<link rel="attachment" href="file:///etc/hostname">{% endblock %}',
+            '<link rel="attachment" href="file:///etc/hostname"> is not allowed',
+        ),
+    ],
+    ids=["style-property", "style-selector", "style-attribute", "link"],
+)
+def test_a_template_style_is_held_to_the_allowlist(
+    project: Project, template: str, fragment: str
+) -> None:
+    result = build_with_override(project, template)
+    assert result.exit_code == 1, result.output
+    assert "clinics/probe/templates/: the page these templates make has" in result.stderr
+    assert fragment in result.stderr
+    assert not project.pdf("probe").exists()

@@ -21,20 +21,45 @@ def with_css(project: Project, css: str) -> None:
     project.write("clinics/probe/extra.css", css)
 
 
-@pytest.mark.parametrize(
-    "css",
-    [
-        ".risk-box { display: none; }",
+# CSS that would hide the risk box, and what its message names (file, line, property).
+HIDING = {
+    "display-none": (".risk-box { display: none; }", "line 1: property 'display'"),
+    "white-on-white": (
         ".risk-box, .risk-box * { color: #fff !important; background: #fff !important; }",
+        "line 1: property 'background'",
+    ),
+    "hidden-collapsed": (
         ".risk-box { visibility: hidden; opacity: 0; height: 0; overflow: hidden; }",
+        "line 1: property 'visibility'",
+    ),
+    "children-hidden": (
         ".risk-box h2, .risk-box p, .risk-box li { display: none !important; }",
+        "line 1: selector '.risk-box h2'",
+    ),
+    "variables": (
         ":root { --brand-text: #fff; --brand-heading: #fff; } body { color: #fff; }",
-    ],
-    ids=["display-none", "white-on-white", "hidden-collapsed", "children-hidden", "variables"],
-)
-def test_clinic_css_cannot_hide_the_risk_box(project: Project, css: str) -> None:
+        "line 1: custom property '--brand-text'",
+    ),
+}
+
+
+@pytest.mark.parametrize(("css", "named"), HIDING.values(), ids=HIDING.keys())
+def test_clinic_css_that_would_hide_the_risk_box_is_refused(
+    project: Project, css: str, named: str
+) -> None:
     with_css(project, css)
     result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 2, result.output
+    assert f"probe/extra.css: {named}" in result.stderr
+    assert not project.pdf("probe").exists()
+
+
+@pytest.mark.parametrize("css", [css for css, _ in HIDING.values()], ids=HIDING.keys())
+@pytest.mark.usefixtures("allowlist_off")
+def test_a_template_style_cannot_hide_the_risk_box(project: Project, css: str) -> None:
+    # A template override is the one way left to put CSS on the page: safety.css, a user
+    # stylesheet with !important, still wins over it.
+    result = build_with_override(project, template_with_style(css))
     assert result.exit_code == 0, result.output
     pdf = project.pdf("probe")
     text = " ".join(pdf_text(pdf).split())
@@ -42,10 +67,18 @@ def test_clinic_css_cannot_hide_the_risk_box(project: Project, css: str) -> None
         assert heading in text
     assert "infection" in text and "irritation" in text
     for phrase in ("Talk to a professional first", "Rare or lasting", "Call 999 or go to A&E"):
-        assert _drawn_dark_and_readable(pdf, phrase), phrase
+        assert drawn_dark_and_readable(pdf, phrase), phrase
 
 
-def _drawn_dark_and_readable(pdf, phrase: str, min_size: float = 9) -> bool:  # noqa: ANN001
+def template_with_style(css: str) -> str:
+    """A clinic leaflet.html adding `css` to the page in a <style> element."""
+    return (
+        '{% extends "base.html" %}'
+        f"{{% block styles %}}{{{{ super() }}}}<style>{css}</style>{{% endblock %}}"
+    )
+
+
+def drawn_dark_and_readable(pdf, phrase: str, min_size: float = 9) -> bool:  # noqa: ANN001
     """Whether every character of `phrase` is drawn dark on the page, at `min_size` pt or more."""
     with pdfplumber.open(pdf) as document:
         for page in document.pages:
@@ -80,9 +113,11 @@ def test_template_override_dropping_the_risk_sections_fails_the_build(project: P
     assert not project.pdf("probe").exists()
 
 
-def test_clinic_css_hiding_an_ordinary_required_section_fails_the_build(project: Project) -> None:
-    with_css(project, "#aftercare { display: none; }")
-    result = project.run("build", "--clinic", "probe")
+@pytest.mark.usefixtures("allowlist_off")
+def test_a_template_style_hiding_an_ordinary_required_section_fails_the_build(
+    project: Project,
+) -> None:
+    result = build_with_override(project, template_with_style("#aftercare { display: none; }"))
     assert result.exit_code == 1
     assert "required section 'Aftercare' does not print the handout's words" in result.stderr
 
@@ -179,9 +214,11 @@ def test_a_character_no_font_can_draw_fails_naming_it(project: Project) -> None:
     assert not project.pdf("probe").exists()
 
 
-def test_a_character_no_font_can_draw_in_clinic_css_fails_the_leaflet(project: Project) -> None:
-    with_css(project, 'h1::after { content: " \\378"; }')  # U+0378, drawn as a box
-    result = project.run("build", "--clinic", "probe")
+@pytest.mark.usefixtures("allowlist_off")
+def test_a_character_no_font_can_draw_in_a_template_style_fails_the_leaflet(
+    project: Project,
+) -> None:
+    result = build_with_override(project, template_with_style('h1::after { content: " \\378"; }'))
     assert result.exit_code == 1
     assert "no font can draw a character, which would print as a box" in result.stderr
     assert not project.pdf("probe").exists()
@@ -233,10 +270,14 @@ def test_markdown_image_without_alt_text_is_refused(project: Project) -> None:
 
 
 def test_a_resource_weasyprint_cannot_load_fails_the_leaflet(project: Project) -> None:
-    with_css(project, '.masthead { background-image: url("missing.png"); }')
+    with_css(
+        project,
+        '@font-face { font-family: "Probe Missing"; src: url("missing.woff2"); }\n'
+        'h1 { font-family: "Probe Missing"; }',
+    )
     result = project.run("build", "--clinic", "probe")
     assert result.exit_code == 1
-    assert "missing.png" in result.stderr
+    assert "missing.woff2" in result.stderr
     assert not project.pdf("probe").exists()
 
 
