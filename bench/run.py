@@ -12,6 +12,8 @@ large print: 4 leaflets a clinic), then measures:
   d. peak RSS of a worker process
   e. PDF size per leaflet
   f. a cold `python generate.py build --clinic X` from start to first PDF
+  g. what the safety checks on the result cost (the layout audit of required and risk
+     sections, the page's CSS against the allowlist), against laying out the same page
 
 Ratios are measured in the same run, so a noisy shared machine affects both sides alike.
 """
@@ -36,11 +38,13 @@ import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from leaflets import pdf  # noqa: E402
+from leaflets.audit import audit_sections  # noqa: E402
 from leaflets.branding import load_branding  # noqa: E402
 from leaflets.build import build  # noqa: E402
 from leaflets.content import load_handout  # noqa: E402
 from leaflets.i18n import page_labels_css  # noqa: E402
-from leaflets.leaflet import STANDARD, Options, make_leaflet  # noqa: E402
+from leaflets.leaflet import STANDARD, Options, make_leaflet, risk_css  # noqa: E402
+from leaflets.page_styles import check_page_styles  # noqa: E402
 from leaflets.project import Project  # noqa: E402
 from leaflets.theme import render_page  # noqa: E402
 
@@ -99,6 +103,37 @@ def warm_worker(project: Project) -> tuple[float, float]:
     return tool * 1000, timed(direct) * 1000
 
 
+def safety_checks(project: Project) -> tuple[float, float]:
+    """(ms to lay out one leaflet, ms for the safety checks on its HTML and its pages)."""
+    branding = load_branding(project.clinic_file("bench-00"))
+    handout = load_handout(project.handout_file(HANDOUT, "en"))
+    fetcher = pdf.ConfinedFetcher([project.templates, project.styles, handout.folder])
+    fonts = FontConfiguration()
+    html = render_page(project.templates, branding, handout, [])
+    sheets = pdf.stylesheets_for(
+        project.styles,
+        branding,
+        [],
+        fetcher,
+        fonts,
+        page_labels_css("en", False) + risk_css(STANDARD),
+    )
+    documents = []
+
+    def layout() -> None:
+        documents.append(
+            pdf.render(html, base=handout.folder, stylesheets=sheets, fetcher=fetcher, fonts=fonts)
+        )
+
+    def checks() -> None:
+        problems = check_page_styles(html, [])
+        problems += audit_sections(documents[-1], handout, STANDARD.risk_text_pt)
+        if problems:
+            raise SystemExit(f"the benchmark leaflet fails its checks: {problems}")
+
+    return timed(layout) * 1000, timed(checks) * 1000
+
+
 def batch(project: Project, out: Path, jobs: int) -> tuple[float, int]:
     started = time.perf_counter()
     report = build(project, project.clinic_slugs(), [HANDOUT], out, options=Options(jobs=jobs))
@@ -139,6 +174,7 @@ def main() -> None:
         root = Path(temporary)
         project = make_project(root / "project", args.clinics)
         tool_ms, direct_ms = warm_worker(project)
+        layout_ms, checks_ms = safety_checks(project)
         one_s, count = batch(project, root / "one", 1)
         two_s, _ = batch(project, root / "two", 2)
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -161,6 +197,9 @@ def main() -> None:
         ("d. peak RSS of a worker", f"{peak_mb:.0f} MB  (target <= 250 MB)"),
         ("e. PDF size", f"mean {statistics.mean(sizes):.0f} KB, max {max(sizes):.0f} KB"),
         ("f. cold start to first PDF", f"{cold:.1f} s"),
+        ("g. layout of one leaflet", f"{layout_ms:.0f} ms"),
+        ("g. safety checks on it", f"{checks_ms:.0f} ms"),
+        ("g. ratio checks / layout", f"{checks_ms / layout_ms:.3f}  (target < 0.10)"),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
