@@ -480,6 +480,59 @@ CASES = [
         (2, 1),
         ("probe.toml", "extra_css"),
     ),
+    # Beyond the catalogue: a hostile clinic folder (issue 13). The fixtures check that the
+    # outside canary is never opened.
+    Case(
+        "SEC-01",
+        {
+            **clinic(PROBE + TEMPLATES),
+            OVERRIDE: "{{ clinic.folder.joinpath('<outside>/canary.txt').read_text() }}",
+        },
+        (1,),
+        ("leaflet.html", "clinic"),
+    ),
+    Case(
+        "SEC-02",
+        {
+            **clinic(PROBE + TEMPLATES),
+            OVERRIDE: "{{ clinic.file.with_name('x.html').write_text('x') }}",
+        },
+        (1,),
+        ("leaflet.html", "clinic"),
+    ),
+    Case(
+        "SEC-03",
+        {
+            **clinic(PROBE + TEMPLATES),
+            OVERRIDE: '{% extends "base.html" %}{% block body %}'
+            '<section class="section risk-box"><h2 id="risks-and-side-effects">'
+            "Risks and side effects</h2><p>None.</p></section>{% endblock %}",
+        },
+        (1,),
+        ("Risks and side effects", "does not print the handout's words", "None."),
+    ),
+    Case(
+        "SEC-04",
+        clinic(PROBE + EXTRA_CSS, extra_css="main {\n  opacity: 0.1;\n}"),
+        (2,),
+        ("probe/extra.css: line 2: property 'opacity' is not allowed in a clinic stylesheet",),
+    ),
+    Case(
+        "SEC-05",
+        clinic(PROBE + EXTRA_CSS, extra_css="p { --risk-text-size: 2pt; }"),
+        (2,),
+        ("probe/extra.css: line 1:", "--risk-text-size"),
+    ),
+    Case(
+        "SEC-06",
+        {
+            **clinic(PROBE + TEMPLATES),
+            OVERRIDE: '{% extends "base.html" %}{% block styles %}{{ super() }}'
+            "<style>p { text-decoration: line-through; }</style>{% endblock %}",
+        },
+        (1,),
+        ("<style> element 1: line 1: property 'text-decoration'",),
+    ),
     # Command line and output
     Case("CLI-01", clinic(PROBE), (2,), ("acme2", "probe"), args=("build", "--clinic", "acme2")),
     Case(
