@@ -30,6 +30,7 @@ from .content import Handout, section_id
 
 PX_PER_PT = 4 / 3  # WeasyPrint lays out in CSS pixels
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for normal text
+MIN_TEXT_PT = 9  # the smallest text of a required section outside the risk box
 SLACK = 0.5  # px of rounding in layout; no real overlap or clip is this small
 RIGHT_TO_LEFT = {"ar", "fa", "he", "ur", "yi"}
 # The pseudo-elements whose text CSS makes up; ::first-line and ::first-letter hold real text.
@@ -74,7 +75,10 @@ class _Page:
     area: Rect  # the page area inside its margins
     runs: dict[str, list[Run]] = field(default_factory=dict)
     elements: dict[str, set[int]] = field(default_factory=dict)  # section -> element ids
+    classes: dict[str, set[str]] = field(default_factory=dict)  # section -> its classes
+    pictures: dict[str, list[boxes.Box]] = field(default_factory=dict)  # images in a section
     ink: list[tuple[Rect, boxes.Box, tuple[int, ...]]] = field(default_factory=list)
+    outlines: list[tuple[Rect, Rect, boxes.Box]] = field(default_factory=list)  # outer, inner
 
 
 def audit_sections(document: Document, handout: Handout, risk_text_pt: float) -> list[str]:
@@ -85,15 +89,21 @@ def audit_sections(document: Document, handout: Handout, risk_text_pt: float) ->
         _read_page(number, page._page_box, wanted)
         for number, page in enumerate(document.pages, start=1)
     ]
-    written = handout_text(handout.html)
+    written, images = handout_text(handout.html)
     direction = "rtl" if handout.lang in RIGHT_TO_LEFT else "ltr"
     problems = []
     for anchor, title in wanted.items():
         runs = [run for page in pages for run in page.runs.get(title, [])]
         copies = set().union(*(page.elements.get(title, set()) for page in pages))
         found = _wording(title, runs, copies, written.get(anchor, ""))
-        if not found and title in meta.boxed_sections:
-            found = _readability(title, runs, pages, risk_text_pt, direction)
+        found += _pictures(pages, title, images.get(anchor, set()))
+        boxed = title in meta.boxed_sections
+        if boxed and runs and not any("risk-box" in p.classes.get(title, ()) for p in pages):
+            found.append("is not printed in a risk box (its section lost the risk-box class)")
+        if not found:
+            # A risk section at the risk text size; any other required section readable too.
+            floor = risk_text_pt if boxed else MIN_TEXT_PT
+            found = _readability(title, runs, pages, floor, direction)
         kind = "required section" if title in meta.required_sections else "risk section"
         problems += [f"{kind} '{title}' {problem}" for problem in found[:1]]
     return problems
@@ -126,6 +136,7 @@ def _visit(
             if child.tag == "h2" and child.get("id") in wanted:
                 section = wanted[child.get("id")]
                 page.elements.setdefault(section, set()).add(id(element))
+                page.classes[section] = set((element.get("class") or "").split())
     if isinstance(box, boxes.LineBox):
         line = id(box)
     pseudo = (box.element_tag or "").rpartition("::")[2] if "::" in (box.element_tag or "") else ""
@@ -137,6 +148,12 @@ def _visit(
             page.ink.append((_border_rect(box), box, tuple(map(id, chain))))
     elif section is None and _paints(box):
         page.ink.append((_border_rect(box), box, tuple(map(id, chain))))
+    elif section and isinstance(box, boxes.ReplacedBox):
+        page.pictures.setdefault(section, []).append(box)
+    outline = box.style["outline_width"] if box.style["outline_style"] != "none" else 0
+    if outline and not isinstance(box, boxes.TextBox):
+        inner = _grown(_border_rect(box), box.style["outline_offset"])
+        page.outlines.append((_grown(inner, outline), inner, box))
     for child in getattr(box, "children", ()):
         _visit(page, child, (*chain, box), wanted, section, line, generated)
 
@@ -160,10 +177,22 @@ def _paints(box: boxes.Box) -> bool:
 
 
 def _border_rect(box: boxes.Box) -> Rect:
+    """Where a box paints: its border box, and as far as any shadow of it reaches."""
     if isinstance(box, boxes.TextBox):
         return Run(0, box, (), 0, "").rect
     x, y = box.border_box_x(), box.border_box_y()
-    return (x, y, x + box.border_width(), y + box.border_height())
+    reach = max(
+        (
+            max(abs(shadow[0].value), abs(shadow[1].value)) + shadow[2].value + shadow[3].value
+            for shadow in box.style["box_shadow"] or ()
+        ),
+        default=0,
+    )
+    return _grown((x, y, x + box.border_width(), y + box.border_height()), reach)
+
+
+def _grown(rect: Rect, by: float) -> Rect:
+    return (rect[0] - by, rect[1] - by, rect[2] + by, rect[3] + by)
 
 
 class _SectionText(html.parser.HTMLParser):
@@ -173,6 +202,7 @@ class _SectionText(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.current: str | None = None
         self.text: dict[str, list[str]] = {}
+        self.images: dict[str, set[str]] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "section":
@@ -180,18 +210,21 @@ class _SectionText(html.parser.HTMLParser):
         elif tag == "h2" and dict(attrs).get("id"):
             self.current = dict(attrs)["id"]
             self.text.setdefault(self.current, [])
+        elif tag == "img" and self.current:
+            self.images.setdefault(self.current, set()).add(dict(attrs).get("src") or "")
 
     def handle_data(self, data: str) -> None:
         if self.current:
             self.text[self.current].append(data)
 
 
-def handout_text(html: str) -> dict[str, str]:
-    """Each section's text as the handout wrote it, by heading id."""
+def handout_text(html: str) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Each section's text as the handout wrote it, and its images' sources, by heading id."""
     parser = _SectionText()
     parser.feed(html)
     parser.close()
-    return {anchor: " ".join("".join(parts).split()) for anchor, parts in parser.text.items()}
+    text = {anchor: " ".join("".join(parts).split()) for anchor, parts in parser.text.items()}
+    return text, parser.images
 
 
 def printed_text(runs: Iterable[Run]) -> str:
@@ -244,6 +277,16 @@ def _wording(title: str, runs: list[Run], copies: set[int], written: str) -> lis
             f"'{' '.join(printed_words[at : at + 8])}'"
         ]
     return []
+
+
+def _pictures(pages: list[_Page], title: str, sources: set[str]) -> list[str]:
+    """A section shows only the handout's own images (an SVG or image added may cover text)."""
+    return [
+        f"holds a picture that is not in the handout (<{box.element_tag}> on page {page.number})"
+        for page in pages
+        for box in page.pictures.get(title, [])
+        if box.element_tag != "img" or box.element.get("src") not in sources
+    ][:1]
 
 
 def _readability(
@@ -308,11 +351,16 @@ def _unreadable(run: Run, page: _Page, risk_text_pt: float, direction: str) -> I
         if _overlap(run.rect, rect) and not _holds(run, box):
             yield f"is covered by <{box.element_tag or 'a page box'}>"
             break
+    for outer, inner, box in page.outlines:
+        if _overlap(run.rect, outer) and not _inside(run.rect, _grown(inner, -2 * SLACK)):
+            yield f"is covered by an outline on <{box.element_tag or 'a page box'}>"
+            break
     others = [
         other for title, runs in page.runs.items() for other in runs if other.line != run.line
     ]
-    for other in others:
-        if _overlap(run.rect, other.rect):
+    for other in others:  # lines set close may touch; a quarter of a line is unreadable
+        depth = min(run.rect[3], other.rect[3]) - max(run.rect[1], other.rect[1])
+        if _overlap(run.rect, other.rect) and depth > 0.25 * min(run.box.height, other.box.height):
             yield f"overlaps '{other.box.text.strip()[:30]}'"
             break
 

@@ -22,7 +22,7 @@ from .branding import Branding
 from .content import Handout
 from .errors import LeafletError, shown
 from .i18n import format_date, translations
-from .page_styles import check_page_styles
+from .page_styles import check_handout_printed, check_page_styles
 from .template_data import CONTAINERS, DATA_TYPES, page_context
 
 PAGE = "leaflet.html"
@@ -118,9 +118,11 @@ def render_page(
     except jinja2.TemplateError as error:
         raise LeafletError(_describe(error, branding, templates)) from None
     own = branding.theme.templates
-    problems = check_page_styles(html, stylesheets) if own else []
+    problems = [f"has {problem}" for problem in check_page_styles(html, stylesheets)] if own else []
+    problems.insert(0, check_handout_printed(html, handout.html))
+    problems = [problem for problem in problems if problem]
     if problems:
-        where = f"{shown(own)}/: the page these templates make has"
+        where = f"{shown(own or templates)}/: the page these templates make"
         raise LeafletError(f"{where} {problems[0]}", [f"{where} {p}" for p in problems[1:]])
     return html
 
