@@ -203,7 +203,11 @@ def _make(project: Project, job: Job, options: Options) -> bytes | str:
         return make_leaflet(project, job.branding, job.handout, job.variant, options)
     except LeafletError as error:
         return error.format_message()
-    except Exception as error:  # one leaflet's bug must not stop the batch
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    # One leaflet's bug must not stop the batch; nor may a library's error that is not an
+    # Exception (WeasyPrint's FatalURLFetchingError is a BaseException).
+    except BaseException as error:
         if os.environ.get("LEAFLETS_DEBUG"):
             raise
         return internal_error(error, "making it")

@@ -37,7 +37,7 @@ class InternalError(LeafletError):
     exit_code = 70
 
 
-def internal_error(error: Exception, during: str) -> str:
+def internal_error(error: BaseException, during: str) -> str:
     """How a bug is reported: what it was, and that it is ours to fix."""
     return (
         f"internal error while {during} ({type(error).__name__}: {error}); this is a bug in "

@@ -225,6 +225,24 @@ def test_a_leaflet_the_cli_refuses_is_refused_with_the_same_message(
         assert line in shown
 
 
+def test_a_leaflet_weasyprint_cannot_write_shows_its_message(
+    client: FlaskClient, examples_project: Project
+) -> None:
+    examples_project.clinic("probe", 'name = "Probe"\n[theme]\ntemplates = "probe/templates"\n')
+    examples_project.write(
+        "clinics/probe/templates/leaflet.html",
+        '{% extends "base.html" %}{% block head %}{{ super() }}'
+        '<link rel="attachment" href="file:///etc/hostname">{% endblock %}',
+    )
+    refused = "refused to load 'file:///etc/hostname': a leaflet may read only files in"
+    response = post(client, "/", CHOICE | {"clinic": "probe"})
+    assert response.status_code == 422
+    assert refused in text(response)
+    assert_plain(response)
+    response = client.get("/clinics/probe")  # page 1 of the same leaflet, beside the form
+    assert response.status_code == 200 and refused in text(response)
+
+
 def test_a_leaflet_is_made_previewed_and_downloaded(client: FlaskClient) -> None:
     response = post(client, "/", CHOICE | {"lang": "es", "paper": "A5", "variant": "large-print"})
     assert response.status_code == 200
