@@ -87,6 +87,21 @@ def test_a_form_without_its_csrf_token_is_refused(
     assert {path: path.read_bytes() for path in examples_project.root.rglob("*.toml")} == before
 
 
+def test_only_a_post_writes_whatever_body_a_get_or_head_carries(
+    client: FlaskClient, examples_project: Project
+) -> None:
+    def files() -> dict:
+        return {p: p.read_bytes() for p in examples_project.root.rglob("*") if p.is_file()}
+
+    before = files()
+    form = {"name": "Taken Over", "slug": "taken-over", "colours.primary": "#000000"}
+    for url in ("/", "/clinics", "/clinics/northfield", "/new-clinic"):
+        for method in ("GET", "HEAD"):
+            response = client.open(url, method=method, data=form)
+            assert response.status_code == 200, (method, url)
+    assert files() == before
+
+
 def test_a_slug_with_dot_dot_is_refused(client: FlaskClient, examples_project: Project) -> None:
     examples_project.write("secret.toml", 'name = "Not A Clinic"\n')
     for url in ("/clinics/..%2Fsecret", "/clinics/../secret", "/clinics/%2E%2E", "/clinics/secret"):
