@@ -188,6 +188,8 @@ def build(
         on_done=progress.done,
     )
     progress.finish()
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for what, why in report.planned if options["dry_run"] else []:
         click.echo(f"would build {what}: {', '.join(why)}")
     for key in report.stale:

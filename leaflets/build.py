@@ -47,6 +47,7 @@ class Report:
     failures: list[Failure] = field(default_factory=list)
     planned: list[tuple[str, list[str]]] = field(default_factory=list)  # what, and why
     stale: list[str] = field(default_factory=list)  # outputs of clinics no longer here
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -192,7 +193,12 @@ def plan(
                 continue
             for variant in variants_for(branding, options):
                 target = out / slug / file_name(handout, variant)
-                hashes = manifest.inputs(project, branding, handout, variant.name, options)
+                try:  # a file in the clinic's or handout's folder may be unreadable
+                    hashes = manifest.inputs(project, branding, handout, variant.name, options)
+                except LeafletError as error:
+                    what = f"{slug}/{target.name}"
+                    report.failures.append(Failure(what, error.format_message(), 1))
+                    continue
                 jobs.append(Job(branding, handout, variant, target, hashes))
     return jobs
 
@@ -290,7 +296,7 @@ def build(
         on_done(failure)
     # Locked before the manifest is read, so a build never plans from another's manifest.
     with contextlib.nullcontext() if options.dry_run else only_build_into(out):
-        recorded = manifest.load(out)
+        recorded, report.warnings = manifest.load(out)
         entries = dict(recorded)
         todo = _changed(jobs, out, entries, options, report)
         report.stale = _stale(project, out, entries)
@@ -352,7 +358,7 @@ def _finish(out: Path, entries: dict, recorded: dict, options: Options, report: 
         return  # removed during the build: nothing to record, and nowhere to record it
     if options.prune:
         for key in report.stale:
-            (out / key).unlink(missing_ok=True)
+            _remove_leaflet(out, key)
             entries.pop(key, None)
     entries = {key: value for key, value in entries.items() if (out / key).exists()}
     if entries != recorded:
@@ -360,6 +366,14 @@ def _finish(out: Path, entries: dict, recorded: dict, options: Options, report: 
             write_atomic(out / manifest.NAME, manifest.dump(entries))
         except LeafletError as error:  # the next build rebuilds rather than trusts it
             report.failures.append(Failure(manifest.NAME, error.format_message(), 1))
+
+
+def _remove_leaflet(out: Path, key: str) -> None:
+    """Delete a recorded PDF, only if it is a file in the output folder, not a link out of it."""
+    path = out / key
+    with contextlib.suppress(OSError):
+        if not path.is_symlink() and path.resolve().is_relative_to(out.resolve()):
+            path.unlink()  # a folder where the PDF was fails here, and is left alone
 
 
 def _stale(project: Project, out: Path, entries: dict[str, dict[str, str]]) -> list[str]:
