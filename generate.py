@@ -20,7 +20,7 @@ from leaflets.branding import PAPERS, load_branding
 from leaflets.build import Failure, write_atomic
 from leaflets.build import build as build_leaflets
 from leaflets.content import load_handout
-from leaflets.errors import InternalError, LeafletError, internal_error, shown
+from leaflets.errors import InternalError, Interrupted, LeafletError, internal_error, shown
 from leaflets.leaflet import PDF_VARIANTS, Options
 from leaflets.preview import preview_path, render_pages
 from leaflets.project import HOME, LANG, Project
@@ -39,6 +39,11 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:  # a PDF is renamed into place whole, and the manifest is
+            raise Interrupted(  # written last, so what was written stays valid and recorded
+                f"stopped by Ctrl-C while running '{ctx.invoked_subcommand}'; every PDF already "
+                "written is complete, and no file is half-written"
+            ) from None
         except Exception as error:
             if os.environ.get("LEAFLETS_DEBUG"):
                 raise

@@ -46,6 +46,12 @@ def internal_error(error: BaseException, during: str) -> str:
     )
 
 
+class Interrupted(LeafletError):
+    """Stopped by Ctrl-C. Exit code 130, as a shell reports a command ended by SIGINT."""
+
+    exit_code = 130
+
+
 class ConfigError(LeafletError):
     """A clinic file, a handout or a command-line value is invalid. Exit code 2."""
 

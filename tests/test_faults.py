@@ -6,6 +6,7 @@ the workers too.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -262,3 +263,24 @@ def test_a_template_weasyprint_cannot_render_fails_only_its_leaflet(
     assert f"probe/probe-fm-en.pdf: {fragment}" in result.stderr
     assert "this is a bug" not in result.stderr and "Traceback" not in result.output
     assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
+
+
+def test_ctrl_c_exits_130_keeping_what_was_written(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.clinic("aa-good", GOOD)
+    project.clinic("zz-stop", 'name = "Stopped Probe Clinic"\n')
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+
+    def interrupted() -> bytes:
+        raise KeyboardInterrupt
+
+    instead_of_rendering(monkeypatch, "zz-stop", interrupted)
+    result = build_probe(project, "--jobs", "1")
+    assert result.exit_code == 130, result.output
+    assert "stopped by Ctrl-C" in result.stderr and "Traceback" not in result.output
+    assert "Aborted!" not in result.output
+    recorded = json.loads((project.out / ".manifest.json").read_text())
+    assert list(recorded) == ["aa-good/probe-fm-en.pdf"]
+    assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
+    assert not (project.out / "zz-stop").exists() and project.leftovers() == []
