@@ -21,7 +21,7 @@ from leaflets.build import Failure, write_atomic
 from leaflets.build import build as build_leaflets
 from leaflets.content import load_handout
 from leaflets.errors import InternalError, Interrupted, LeafletError, internal_error, shown
-from leaflets.leaflet import PDF_VARIANTS, Options
+from leaflets.leaflet import MEMORY_LIMIT_MB, PDF_VARIANTS, Options
 from leaflets.preview import preview_path, render_pages
 from leaflets.project import HOME, LANG, Project
 from leaflets.readability import readability_table
@@ -157,6 +157,16 @@ def cli(ctx: click.Context, root: Path) -> None:
     show_default=True,
     help="Stop and fail a leaflet whose layout runs past this many pages (twice that on A5). "
     "The paper's page budget (4 on A4, 12 in large print) applies too.",
+)
+@click.option(
+    "--memory-limit",
+    "memory_limit",
+    type=click.IntRange(min=64),
+    default=MEMORY_LIMIT_MB,
+    show_default=True,
+    metavar="MB",
+    help="Stop and fail a leaflet whose worker process needs more memory (address space) "
+    "than this.",
 )
 @click.option("--force", is_flag=True, help="Rebuild leaflets whose inputs have not changed.")
 @click.option("--dry-run", is_flag=True, help="List what would be built, and why; build nothing.")

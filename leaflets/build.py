@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import multiprocessing
 import os
+import resource
 import signal
 import tempfile
 import time
@@ -209,6 +210,8 @@ def _make(project: Project, job: Job, options: Options) -> bytes | str:
         return make_leaflet(project, job.branding, job.handout, job.variant, options)
     except LeafletError as error:
         return error.format_message()
+    except MemoryError:
+        return _out_of_memory(options)
     except (KeyboardInterrupt, SystemExit):
         raise
     # One leaflet's bug must not stop the batch; nor may a library's error that is not an
@@ -216,6 +219,10 @@ def _make(project: Project, job: Job, options: Options) -> bytes | str:
     except BaseException as error:
         if os.environ.get("LEAFLETS_DEBUG"):
             raise
+        if isinstance(error, SystemError) and options.memory_limit:
+            # C code (cffi, Pillow) whose allocation fails under the limit returns an error
+            # without a MemoryError: "error return without exception set".
+            return _out_of_memory(options)
         return internal_error(error, "making it")
 
 
@@ -229,7 +236,12 @@ def _results(project: Project, jobs: list[Job], options: Options, workers: int):
     if not jobs:
         return
     context = multiprocessing.get_context("fork")
-    pool = pebble.ProcessPool(max_workers=min(workers, len(jobs)), context=context)
+    pool = pebble.ProcessPool(
+        max_workers=min(workers, len(jobs)),
+        context=context,
+        initializer=_limit_memory,
+        initargs=(options.memory_limit,),
+    )
     try:
         futures = {
             pool.schedule(_make, (project, job, options), timeout=options.time_limit): job
@@ -255,7 +267,32 @@ def _outcome(future: concurrent.futures.Future, options: Options) -> bytes | str
         how = f"signal {-died.exitcode}" if died.exitcode < 0 else f"exit code {died.exitcode}"
         if died.exitcode == -signal.SIGKILL:
             how += ": killed, perhaps for want of memory"
-        return f"the worker process rendering it died ({how})"
+        message = f"the worker process rendering it died ({how})"
+        if options.memory_limit and -died.exitcode in _NO_MEMORY_SIGNALS:
+            # A C library that cannot allocate aborts, traps (GLib) or crashes, never raises.
+            message += f"; perhaps it {_out_of_memory(options)}"
+        return message
+
+
+_NO_MEMORY_SIGNALS = (signal.SIGABRT, signal.SIGTRAP, signal.SIGSEGV, signal.SIGBUS)
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    """Cap a worker's address space, so that one leaflet cannot take the machine's memory.
+
+    Past the cap an allocation fails: Python raises MemoryError, which fails the leaflet
+    (`_make`), and the worker goes on to the next one.
+    """
+    if megabytes:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _out_of_memory(options: Options) -> str:
+    return (
+        f"ran out of memory: rendering it needed more than the {options.memory_limit} MB a "
+        "worker may use (raise the limit with --memory-limit MB)"
+    )
 
 
 def make_in_worker(

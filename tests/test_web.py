@@ -258,6 +258,20 @@ def test_a_leaflet_weasyprint_cannot_write_shows_its_message(
     assert response.status_code == 200 and refused in text(response)
 
 
+def test_a_leaflet_past_the_memory_limit_shows_its_message(
+    client: FlaskClient, examples_project: Project
+) -> None:
+    examples_project.clinic("probe", 'name = "Probe"\n[theme]\ntemplates = "probe/templates"\n')
+    examples_project.write(  # 1.5 GB of text, past the page's worker limit of 1024 MB
+        "clinics/probe/templates/leaflet.html",
+        '{% extends "base.html" %}{% block contact %}{{ "x" * 1500000000 }}{% endblock %}',
+    )
+    response = post(client, "/", CHOICE | {"clinic": "probe"})
+    assert response.status_code == 422
+    assert "ran out of memory: rendering it needed more than the 1024 MB" in text(response)
+    assert_plain(response)
+
+
 def test_a_leaflet_is_made_previewed_and_downloaded(client: FlaskClient) -> None:
     response = post(client, "/", CHOICE | {"lang": "es", "paper": "A5", "variant": "large-print"})
     assert response.status_code == 200
