@@ -165,8 +165,8 @@ def cli(ctx: click.Context, root: Path) -> None:
     default=MEMORY_LIMIT_MB,
     show_default=True,
     metavar="MB",
-    help="Stop and fail a leaflet whose worker process needs more memory (address space) "
-    "than this.",
+    help="Stop and fail a leaflet whose worker process needs more than this much memory "
+    "(address space) beyond what it starts with.",
 )
 @click.option("--force", is_flag=True, help="Rebuild leaflets whose inputs have not changed.")
 @click.option("--dry-run", is_flag=True, help="List what would be built, and why; build nothing.")

@@ -57,9 +57,10 @@ PDF_VARIANTS = (
 )
 
 
-# The address space (RLIMIT_AS) a worker may use. Measured: a forked worker's peak is
-# 330-410 MB virtual (98-139 MB resident) for the example clinics in every variant, and
-# 517 MB (248 MB resident) with the largest logo allowed (4000 x 4000 pixels); twice that.
+# The address space (RLIMIT_AS) a worker may add to what it is forked with. Measured: a
+# CLI worker forked at 141 MB making every example leaflet (standard, large print, print
+# shop; en, es) peaks at 407-529 MB virtual (119-139 MB resident), and at 518 MB (248 MB
+# resident) with the largest logo allowed (4000 x 4000): under 390 MB added; 2.6 times that.
 MEMORY_LIMIT_MB = 1024
 
 
