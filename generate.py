@@ -20,8 +20,8 @@ from leaflets.branding import PAPERS, load_branding
 from leaflets.build import Failure, write_atomic
 from leaflets.build import build as build_leaflets
 from leaflets.content import load_handout
-from leaflets.errors import InternalError, LeafletError, internal_error, shown
-from leaflets.leaflet import PDF_VARIANTS, Options
+from leaflets.errors import InternalError, Interrupted, LeafletError, internal_error, shown
+from leaflets.leaflet import MEMORY_LIMIT_MB, PDF_VARIANTS, Options
 from leaflets.preview import preview_path, render_pages
 from leaflets.project import HOME, LANG, Project
 from leaflets.readability import readability_table
@@ -39,6 +39,11 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:  # a PDF is renamed into place whole, and the manifest is
+            raise Interrupted(  # written last, so what was written stays valid and recorded
+                f"stopped by Ctrl-C while running '{ctx.invoked_subcommand}'; every PDF already "
+                "written is complete, and no file is half-written"
+            ) from None
         except Exception as error:
             if os.environ.get("LEAFLETS_DEBUG"):
                 raise
@@ -153,6 +158,16 @@ def cli(ctx: click.Context, root: Path) -> None:
     help="Stop and fail a leaflet whose layout runs past this many pages (twice that on A5). "
     "The paper's page budget (4 on A4, 12 in large print) applies too.",
 )
+@click.option(
+    "--memory-limit",
+    "memory_limit",
+    type=click.IntRange(min=64),
+    default=MEMORY_LIMIT_MB,
+    show_default=True,
+    metavar="MB",
+    help="Stop and fail a leaflet whose worker process needs more than this much memory "
+    "(address space) beyond what it starts with.",
+)
 @click.option("--force", is_flag=True, help="Rebuild leaflets whose inputs have not changed.")
 @click.option("--dry-run", is_flag=True, help="List what would be built, and why; build nothing.")
 @click.option("--prune", is_flag=True, help="Remove outputs of clinics no longer in clinics/.")
@@ -188,6 +203,8 @@ def build(
         on_done=progress.done,
     )
     progress.finish()
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for what, why in report.planned if options["dry_run"] else []:
         click.echo(f"would build {what}: {', '.join(why)}")
     for key in report.stale:

@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import multiprocessing
 import os
+import resource
 import signal
 import tempfile
 import time
@@ -47,6 +48,7 @@ class Report:
     failures: list[Failure] = field(default_factory=list)
     planned: list[tuple[str, list[str]]] = field(default_factory=list)  # what, and why
     stale: list[str] = field(default_factory=list)  # outputs of clinics no longer here
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -192,7 +194,12 @@ def plan(
                 continue
             for variant in variants_for(branding, options):
                 target = out / slug / file_name(handout, variant)
-                hashes = manifest.inputs(project, branding, handout, variant.name, options)
+                try:  # a file in the clinic's or handout's folder may be unreadable
+                    hashes = manifest.inputs(project, branding, handout, variant.name, options)
+                except LeafletError as error:
+                    what = f"{slug}/{target.name}"
+                    report.failures.append(Failure(what, error.format_message(), 1))
+                    continue
                 jobs.append(Job(branding, handout, variant, target, hashes))
     return jobs
 
@@ -203,9 +210,19 @@ def _make(project: Project, job: Job, options: Options) -> bytes | str:
         return make_leaflet(project, job.branding, job.handout, job.variant, options)
     except LeafletError as error:
         return error.format_message()
-    except Exception as error:  # one leaflet's bug must not stop the batch
+    except MemoryError:
+        return _out_of_memory(options)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    # One leaflet's bug must not stop the batch; nor may a library's error that is not an
+    # Exception (WeasyPrint's FatalURLFetchingError is a BaseException).
+    except BaseException as error:
         if os.environ.get("LEAFLETS_DEBUG"):
             raise
+        if isinstance(error, SystemError) and options.memory_limit:
+            # C code (cffi, Pillow) whose allocation fails under the limit returns an error
+            # without a MemoryError: "error return without exception set".
+            return _out_of_memory(options)
         return internal_error(error, "making it")
 
 
@@ -219,7 +236,12 @@ def _results(project: Project, jobs: list[Job], options: Options, workers: int):
     if not jobs:
         return
     context = multiprocessing.get_context("fork")
-    pool = pebble.ProcessPool(max_workers=min(workers, len(jobs)), context=context)
+    pool = pebble.ProcessPool(
+        max_workers=min(workers, len(jobs)),
+        context=context,
+        initializer=_limit_memory,
+        initargs=(options.memory_limit,),
+    )
     try:
         futures = {
             pool.schedule(_make, (project, job, options), timeout=options.time_limit): job
@@ -245,7 +267,43 @@ def _outcome(future: concurrent.futures.Future, options: Options) -> bytes | str
         how = f"signal {-died.exitcode}" if died.exitcode < 0 else f"exit code {died.exitcode}"
         if died.exitcode == -signal.SIGKILL:
             how += ": killed, perhaps for want of memory"
-        return f"the worker process rendering it died ({how})"
+        message = f"the worker process rendering it died ({how})"
+        if options.memory_limit and -died.exitcode in _NO_MEMORY_SIGNALS:
+            # A C library that cannot allocate aborts, traps (GLib) or crashes, never raises.
+            message += f"; perhaps it {_out_of_memory(options)}"
+        return message
+
+
+_NO_MEMORY_SIGNALS = (signal.SIGABRT, signal.SIGTRAP, signal.SIGSEGV, signal.SIGBUS)
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    """Cap what a worker's address space may grow by, so one leaflet cannot take the machine.
+
+    Counted from the size the worker is forked at: a threaded parent (the web page) leaves
+    each of its threads' reserved, untouched malloc arenas in the child, over 1 GB after a
+    few requests. Past the cap an allocation fails: Python raises MemoryError, which fails
+    the leaflet (`_make`), and the worker goes on to the next one.
+    """
+    if megabytes:
+        limit = _address_space() + megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _address_space() -> int:
+    """This process's virtual size, in bytes."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _out_of_memory(options: Options) -> str:
+    return (
+        f"ran out of memory: rendering it needed more than the {options.memory_limit} MB a "
+        "worker may take (raise the limit with --memory-limit MB)"
+    )
 
 
 def make_in_worker(
@@ -286,7 +344,7 @@ def build(
         on_done(failure)
     # Locked before the manifest is read, so a build never plans from another's manifest.
     with contextlib.nullcontext() if options.dry_run else only_build_into(out):
-        recorded = manifest.load(out)
+        recorded, report.warnings = manifest.load(out)
         entries = dict(recorded)
         todo = _changed(jobs, out, entries, options, report)
         report.stale = _stale(project, out, entries)
@@ -348,7 +406,7 @@ def _finish(out: Path, entries: dict, recorded: dict, options: Options, report: 
         return  # removed during the build: nothing to record, and nowhere to record it
     if options.prune:
         for key in report.stale:
-            (out / key).unlink(missing_ok=True)
+            _remove_leaflet(out, key)
             entries.pop(key, None)
     entries = {key: value for key, value in entries.items() if (out / key).exists()}
     if entries != recorded:
@@ -356,6 +414,14 @@ def _finish(out: Path, entries: dict, recorded: dict, options: Options, report: 
             write_atomic(out / manifest.NAME, manifest.dump(entries))
         except LeafletError as error:  # the next build rebuilds rather than trusts it
             report.failures.append(Failure(manifest.NAME, error.format_message(), 1))
+
+
+def _remove_leaflet(out: Path, key: str) -> None:
+    """Delete a recorded PDF, only if it is a file in the output folder, not a link out of it."""
+    path = out / key
+    with contextlib.suppress(OSError):
+        if not path.is_symlink() and path.resolve().is_relative_to(out.resolve()):
+            path.unlink()  # a folder where the PDF was fails here, and is left alone
 
 
 def _stale(project: Project, out: Path, entries: dict[str, dict[str, str]]) -> list[str]:

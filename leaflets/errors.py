@@ -37,13 +37,19 @@ class InternalError(LeafletError):
     exit_code = 70
 
 
-def internal_error(error: Exception, during: str) -> str:
+def internal_error(error: BaseException, during: str) -> str:
     """How a bug is reported: what it was, and that it is ours to fix."""
     return (
         f"internal error while {during} ({type(error).__name__}: {error}); this is a bug in "
         "the leaflet tool: please report it with the clinic file and handout (set "
         "LEAFLETS_DEBUG=1 to see where it happened)"
     )
+
+
+class Interrupted(LeafletError):
+    """Stopped by Ctrl-C. Exit code 130, as a shell reports a command ended by SIGINT."""
+
+    exit_code = 130
 
 
 class ConfigError(LeafletError):

@@ -12,6 +12,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
+import re
+import stat
 from pathlib import Path
 
 import weasyprint
@@ -19,31 +22,64 @@ import weasyprint
 from . import __version__
 from .branding import Branding
 from .content import Handout
+from .errors import LeafletError, shown
 from .i18n import LOCALE
-from .project import Project
+from .project import SLUG, Project
 
 NAME = ".manifest.json"
+# What leaflet.file_name() makes: <handout>-<lang>[-<variant>].pdf.
+LEAFLET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.pdf$")
 
 
 @functools.cache
-def _tree_hash(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> str:
+def _tree_hash(folder: Path, stamp: tuple[tuple[str, str, int, int], ...]) -> str:
     digest = hashlib.sha256()
-    for name, _, _ in stamp:
-        digest.update(name.encode() + b"\0" + (folder / name).read_bytes())
+    for name, kind, _, _ in stamp:
+        path = folder / name
+        if kind == "file":
+            content = _read_file(path)
+        elif kind == "link":  # where it points, never what: a link may lead anywhere
+            content = os.fsencode(os.readlink(path))
+        else:  # a FIFO or a device is never opened: reading a FIFO would wait forever
+            content = b""
+        digest.update(f"{kind} {name}".encode() + b"\0" + content + b"\0")
     return digest.hexdigest()
 
 
+def _read_file(path: Path) -> bytes:
+    """A regular file's bytes; refuse anything that turned into something else since listed."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return b""
+            return stream.read()
+    except OSError as error:
+        raise LeafletError(f"{shown(path)}: cannot be read ({error.strerror})") from None
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "file"
+    return "link" if stat.S_ISLNK(mode) else "special"
+
+
 def tree_hash(folder: Path) -> str:
-    """A hash of every file in a folder (and below), recomputed only when one changes."""
-    files = (
-        sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        if folder.is_dir()
-        else []
-    )
-    stamp = tuple(
-        (str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size) for p in files
-    )
-    return _tree_hash(folder, stamp)
+    """A hash of everything in a folder (and below), recomputed only when something changes.
+
+    Symbolic links are hashed by where they point and never followed, and special files
+    (FIFOs, devices, sockets) by name only, so hashing never leaves the folder or blocks.
+    """
+    stamp = []
+    for root, folders, names in os.walk(folder):  # walk() never follows a linked folder
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        for name in [*folders, *names]:
+            path = Path(root, name)
+            info = path.lstat()
+            if not stat.S_ISDIR(info.st_mode):
+                relative = path.relative_to(folder).as_posix()
+                stamp.append((relative, _kind(info.st_mode), info.st_mtime_ns, info.st_size))
+    return _tree_hash(folder, tuple(sorted(stamp)))
 
 
 def file_hash(path: Path) -> str:
@@ -75,12 +111,45 @@ def inputs(
     }
 
 
-def load(out: Path) -> dict[str, dict[str, str]]:
-    """The manifest of an output folder (empty when there is none or it is unreadable)."""
+def load(out: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """The manifest of an output folder, and warnings about what in it was ignored.
+
+    Empty when there is none; also empty, with a warning, when it is unreadable or not
+    the shape this tool writes, so that everything is built again. An entry that is not
+    `<clinic>/<name>.pdf` inside the folder is ignored with a warning, so it is never pruned.
+    """
+    path = out / NAME
     try:
-        return json.loads((out / NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, ValueError) as error:
+        why = error.strerror if isinstance(error, OSError) else f"not valid JSON: {error}"
+        return {}, [f"{shown(path)}: cannot be read ({why}); every leaflet is built again"]
+    if not isinstance(recorded, dict) or not all(
+        isinstance(entry, dict) and all(isinstance(v, str) for v in entry.values())
+        for entry in recorded.values()
+    ):
+        return {}, [
+            f"{shown(path)}: not a manifest this tool wrote (it should map each leaflet to "
+            "the hashes of its inputs); every leaflet is built again"
+        ]
+    entries, warnings = {}, []
+    for key, entry in recorded.items():
+        if is_leaflet_path(key):
+            entries[key] = entry
+        else:
+            warnings.append(
+                f"{shown(path)}: ignored the entry '{key}': not a leaflet this tool writes "
+                "(<clinic>/<name>.pdf inside the output folder); it is never deleted"
+            )
+    return entries, warnings
+
+
+def is_leaflet_path(key: str) -> bool:
+    """True for `<clinic slug>/<file>.pdf`, the only kind of path a build writes or prunes."""
+    slug, _, name = key.partition("/")
+    return bool(SLUG.match(slug) and LEAFLET_NAME.match(name))
 
 
 def dump(entries: dict[str, dict[str, str]]) -> bytes:

@@ -160,13 +160,46 @@ _PROGRESS.setLevel(logging.INFO)  # the filter sees only what the logger lets th
 
 
 @contextlib.contextmanager
-def _watching_weasyprint() -> Iterator[_Problems]:
+def _watching_weasyprint(doing: str) -> Iterator[_Problems]:
+    """Collect what WeasyPrint logs, and turn whatever it raises into this leaflet's error.
+
+    Anything WeasyPrint raises while it lays out or writes a leaflet comes from what the
+    leaflet asked of it (a template, a stylesheet, a file it links), so it fails that
+    leaflet with a message, never the batch. `FatalURLFetchingError` needs naming: it is a
+    `BaseException`, which an `except Exception` lets through.
+    """
     handler = _Problems()
     weasyprint.LOGGER.addHandler(handler)
     try:
         yield handler
+    except LeafletError:  # a refused fetch's own words, or the page limit
+        raise
+    except FatalURLFetchingError as error:
+        raise LeafletError(_not_loaded(error)) from None
+    except RecursionError:
+        raise LeafletError(
+            f"WeasyPrint could not {doing}: its elements are nested too deeply (a clinic "
+            "template or stylesheet nesting hundreds of tables or blocks; nest less)"
+        ) from None
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - every WeasyPrint error fails one leaflet
+        raise LeafletError(
+            f"WeasyPrint could not {doing} ({error or type(error).__name__}); check the "
+            "clinic's template and stylesheet"
+        ) from None
     finally:
         weasyprint.LOGGER.removeHandler(handler)
+
+
+def _not_loaded(error: FatalURLFetchingError) -> str:
+    """Which URL a fetch failed on, and why, in words."""
+    if isinstance(error, RefusedURL):  # raised past WeasyPrint as it is: our own words
+        return str(error)
+    url = str(error).removeprefix("Error fetching ").strip('"')
+    reason = getattr(error.__cause__, "reason", error.__cause__)
+    why = getattr(reason, "strerror", None) or str(reason or "it could not be read")
+    return f"could not load '{url}', which the leaflet links to: {why}"
 
 
 def render(
@@ -183,18 +216,13 @@ def render(
     With `max_pages`, layout stops with `PageLimitReached` as it starts the page after it.
     """
     limit = _PAGE_LIMIT.set(max_pages)
-    with _watching_weasyprint() as problems:
-        try:
+    try:
+        with _watching_weasyprint("lay it out") as problems:
             document = weasyprint.HTML(
                 string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher
             ).render(stylesheets=stylesheets, font_config=fonts, **IMAGE_OPTIONS)
-        except RefusedURL as refused:
-            raise LeafletError(str(refused)) from None
-        except FatalURLFetchingError as error:
-            cause = error.__cause__ or error
-            raise LeafletError(f"could not load a file the leaflet needs: {cause}") from None
-        finally:
-            _PAGE_LIMIT.reset(limit)
+    finally:
+        _PAGE_LIMIT.reset(limit)
     if problems.messages:
         raise LeafletError("WeasyPrint reported a problem", problems.messages)
     return document
@@ -215,7 +243,8 @@ def write(
     document: weasyprint.Document, identifier: bytes, variant: str, *, print_boxes: bool
 ) -> bytes:
     """The PDF bytes of a rendered leaflet: tagged whatever the variant, stable identifier."""
-    with _watching_weasyprint() as problems:
+    # Attachments (`<link rel="attachment">`) are fetched only now, while writing.
+    with _watching_weasyprint("write it") as problems:
         data = document.write_pdf(
             pdf_identifier=identifier,
             pdf_variant=variant,

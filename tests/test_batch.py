@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import threading
 from pathlib import Path
+
+import pytest
 
 from conftest import HANDOUT, PROBE_FM, Project
 
@@ -153,3 +158,108 @@ def test_interrupted_build_leaves_no_temp_file_and_a_true_manifest(
     assert project.leftovers() == []
     recorded = json.loads((project.out / ".manifest.json").read_text())
     assert sorted(recorded) == sorted(outputs(project)) and len(recorded) == 1
+
+
+def one_leaflet_built(project: Project) -> dict:
+    """Clinic beta's probe leaflet, built once; its manifest entry."""
+    project.clinic("beta", 'name = "Beta Clinic"\n')
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    assert project.run("build", "--handout", "probe-fm").exit_code == 0
+    return json.loads((project.out / ".manifest.json").read_text())["beta/probe-fm-en.pdf"]
+
+
+def test_prune_deletes_only_recorded_leaflets_inside_the_output_folder(project: Project) -> None:
+    entry = one_leaflet_built(project)
+    elsewhere = project.root.parent  # outside the project, as the canary folder is
+    victims = [project.root / "up.pdf", elsewhere / "absolute.pdf", project.root / "x.pdf"]
+    notes = project.write("build/gone/notes.txt", "kept")
+    stale = project.write("build/gone/probe-fm-en.pdf", "%PDF-")
+    for victim in victims:
+        victim.write_text("not the tool's")
+    keys = ["../up.pdf", str(victims[1]), "gone/../../x.pdf", "gone/notes.txt"]
+    recorded = dict.fromkeys([*keys, "gone/probe-fm-en.pdf", "beta/probe-fm-en.pdf"], entry)
+    (project.out / ".manifest.json").write_text(json.dumps(recorded))
+    result = project.run("build", "--handout", "probe-fm", "--prune")
+    assert result.exit_code == 0, result.output
+    for key in keys:
+        assert f"ignored the entry '{key}': not a leaflet this tool writes" in result.stderr
+    assert result.stderr.count("it is never deleted") == len(keys)
+    assert "removed gone/probe-fm-en.pdf" in result.stdout and not stale.exists()
+    assert all(victim.exists() for victim in [*victims, notes])
+    assert sorted(json.loads((project.out / ".manifest.json").read_text())) == [
+        "beta/probe-fm-en.pdf"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("manifest", "fragment"),
+    [
+        ("[]", "not a manifest this tool wrote"),
+        ('"beta/probe-fm-en.pdf"', "not a manifest this tool wrote"),
+        ('{"beta/probe-fm-en.pdf": ["handout"]}', "not a manifest this tool wrote"),
+        ('{"beta/probe-fm-en.pdf": {"handout": 1}}', "not a manifest this tool wrote"),
+        ("{not json", "cannot be read (not valid JSON: "),
+    ],
+    ids=["list", "string", "entry-list", "hash-number", "invalid-json"],
+)
+def test_a_manifest_of_the_wrong_shape_is_a_warning_and_a_full_rebuild(
+    project: Project, manifest: str, fragment: str
+) -> None:
+    one_leaflet_built(project)
+    (project.out / ".manifest.json").write_text(manifest)
+    result = project.run("build", "--handout", "probe-fm")
+    assert result.exit_code == 0, result.output
+    assert f"warning: {project.out / '.manifest.json'}: {fragment}" in result.stderr
+    assert "every leaflet is built again" in result.stderr
+    assert "Built 1, skipped 0" in result.stdout
+    assert "beta/probe-fm-en.pdf" in json.loads((project.out / ".manifest.json").read_text())
+
+
+def test_hashing_a_clinic_folder_never_follows_a_link_out_or_opens_a_fifo(
+    project: Project,
+) -> None:
+    project.clinic("beta", 'name = "Beta Clinic"\n')
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    folder = project.root / "clinics" / "beta"
+    folder.mkdir()
+    os.symlink(project.outside / "canary.txt", folder / "notes.txt")  # the fixture watches it
+    os.symlink(project.outside, folder / "more")
+    os.mkfifo(folder / "pipe")
+    done: list = []
+    build = threading.Thread(
+        target=lambda: done.append(project.run("build", "--handout", "probe-fm"))
+    )
+    build.start()
+    build.join(timeout=120)
+    if build.is_alive():  # blocked reading the FIFO: give it a writer, so the test ends
+        os.close(os.open(folder / "pipe", os.O_WRONLY | os.O_NONBLOCK))
+        build.join()
+        pytest.fail("the build blocked opening a FIFO in the clinic folder")
+    assert done[0].exit_code == 0, done[0].output
+    os.unlink(folder / "notes.txt")
+    os.symlink(project.outside / "canary.css", folder / "notes.txt")
+    again = project.run("build", "--handout", "probe-fm")
+    assert "Built 1, skipped 0" in again.stdout  # a link moved: rebuilt
+
+
+def test_an_unreadable_file_in_a_clinic_folder_fails_only_that_clinic(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root reads any file whatever its mode, so the refusal comes from a patched os.open.
+    project.clinic("aa-good", 'name = "Good Clinic"\n')
+    project.clinic("beta", 'name = "Beta Clinic"\n')
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    secret = project.write("clinics/beta/secret.txt", "no entry")
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if os.fspath(path) == str(secret):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(secret))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    result = project.run("build", "--handout", "probe-fm")
+    assert result.exit_code == 1, result.output
+    assert f"beta/probe-fm-en.pdf: {secret}: cannot be read (Permission denied)" in result.stderr
+    assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
+    assert not (project.out / "beta").exists()

@@ -6,6 +6,7 @@ the workers too.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -197,3 +198,103 @@ def test_an_unreadable_handout_fails_only_its_leaflets(project: Project) -> None
     assert result.exit_code == 1
     assert "zz-broken/en.md: cannot be read (Is a directory)" in result.stderr
     assert (project.out / "probe" / "probe-fm-en.pdf").exists()
+
+
+def hostile_template(project: Project, block: str, html: str) -> None:
+    """Clinic 'probe' with its own leaflet.html adding `html` to the theme's `block`."""
+    project.clinic("aa-good", GOOD)
+    project.clinic("probe", 'name = "Probe Clinic"\n[theme]\ntemplates = "probe/templates"\n')
+    project.write(
+        "clinics/probe/templates/leaflet.html",
+        f'{{% extends "base.html" %}}{{% block {block} %}}{{{{ super() }}}}{html}{{% endblock %}}',
+    )
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+
+
+@pytest.mark.parametrize(
+    ("href", "fragment"),
+    [
+        (
+            "missing.txt",
+            "could not load 'file://<handout>/missing.txt', which the leaflet links "
+            "to: No such file or directory",
+        ),
+        ("file:///etc/hostname", "refused to load 'file:///etc/hostname': a leaflet may read only"),
+        ("file://<outside>/canary.txt", "refused to load 'file://<outside>/canary.txt'"),
+        ("../../../outside/canary.txt", "refused to load 'file://<outside>/canary.txt'"),
+    ],
+    ids=["missing", "system-file", "outside", "dot-dot"],
+)
+def test_an_attachment_fetched_while_writing_fails_only_its_leaflet(
+    project: Project, href: str, fragment: str
+) -> None:
+    # WeasyPrint fetches attachments in write_pdf, and raises a BaseException when it cannot.
+    hostile_template(project, "head", f'<link rel="attachment" href="{href}">')
+    result = build_probe(project)
+    assert result.exit_code == 1, result.output
+    handout = project.root / "handouts" / "probe-fm"
+    fragment = fragment.replace("<handout>", str(handout))
+    assert f"probe/probe-fm-en.pdf: {fragment.replace('<outside>', str(project.outside))}" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.output
+    assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
+    assert not (project.out / "probe").exists() and project.leftovers() == []
+
+
+@pytest.mark.parametrize(
+    ("html", "fragment"),
+    [
+        (
+            "<table><tr><td>" * 200 + "deep",
+            "WeasyPrint could not lay it out: its elements are nested",
+        ),
+        ('<img src="missing.png" alt="Map">', "could not load 'file://<handout>/missing.png'"),
+    ],
+    ids=["deep-tables", "missing-image"],
+)
+def test_a_template_weasyprint_cannot_render_fails_only_its_leaflet(
+    project: Project, html: str, fragment: str
+) -> None:
+    hostile_template(project, "contact", html)
+    result = build_probe(project)
+    assert result.exit_code == 1, result.output
+    fragment = fragment.replace("<handout>", str(project.root / "handouts" / "probe-fm"))
+    assert f"probe/probe-fm-en.pdf: {fragment}" in result.stderr
+    assert "this is a bug" not in result.stderr and "Traceback" not in result.output
+    assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
+
+
+def test_ctrl_c_exits_130_keeping_what_was_written(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.clinic("aa-good", GOOD)
+    project.clinic("zz-stop", 'name = "Stopped Probe Clinic"\n')
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+
+    def interrupted() -> bytes:
+        raise KeyboardInterrupt
+
+    instead_of_rendering(monkeypatch, "zz-stop", interrupted)
+    result = build_probe(project, "--jobs", "1")
+    assert result.exit_code == 130, result.output
+    assert "stopped by Ctrl-C" in result.stderr and "Traceback" not in result.output
+    assert "Aborted!" not in result.output
+    recorded = json.loads((project.out / ".manifest.json").read_text())
+    assert list(recorded) == ["aa-good/probe-fm-en.pdf"]
+    assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
+    assert not (project.out / "zz-stop").exists() and project.leftovers() == []
+
+
+def test_a_leaflet_past_the_memory_limit_fails_alone(project: Project) -> None:
+    # 1.5 GB of text, made by the clinic's template in the worker: past the 1024 MB limit.
+    hostile_template(project, "contact", '{{ "x" * 1500000000 }}')
+    result = build_probe(project, "--memory-limit", "1024", "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    assert (
+        "probe/probe-fm-en.pdf: ran out of memory: rendering it needed more than the 1024 MB "
+        "a worker may take (raise the limit with --memory-limit MB)"
+    ) in result.stderr
+    assert "Traceback" not in result.output
+    assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
+    assert not (project.out / "probe").exists() and project.leftovers() == []

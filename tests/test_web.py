@@ -87,6 +87,21 @@ def test_a_form_without_its_csrf_token_is_refused(
     assert {path: path.read_bytes() for path in examples_project.root.rglob("*.toml")} == before
 
 
+def test_only_a_post_writes_whatever_body_a_get_or_head_carries(
+    client: FlaskClient, examples_project: Project
+) -> None:
+    def files() -> dict:
+        return {p: p.read_bytes() for p in examples_project.root.rglob("*") if p.is_file()}
+
+    before = files()
+    form = {"name": "Taken Over", "slug": "taken-over", "colours.primary": "#000000"}
+    for url in ("/", "/clinics", "/clinics/northfield", "/new-clinic"):
+        for method in ("GET", "HEAD"):
+            response = client.open(url, method=method, data=form)
+            assert response.status_code == 200, (method, url)
+    assert files() == before
+
+
 def test_a_slug_with_dot_dot_is_refused(client: FlaskClient, examples_project: Project) -> None:
     examples_project.write("secret.toml", 'name = "Not A Clinic"\n')
     for url in ("/clinics/..%2Fsecret", "/clinics/../secret", "/clinics/%2E%2E", "/clinics/secret"):
@@ -223,6 +238,38 @@ def test_a_leaflet_the_cli_refuses_is_refused_with_the_same_message(
     assert "2 problems in" in shown
     for line in lines:
         assert line in shown
+
+
+def test_a_leaflet_weasyprint_cannot_write_shows_its_message(
+    client: FlaskClient, examples_project: Project
+) -> None:
+    examples_project.clinic("probe", 'name = "Probe"\n[theme]\ntemplates = "probe/templates"\n')
+    examples_project.write(
+        "clinics/probe/templates/leaflet.html",
+        '{% extends "base.html" %}{% block head %}{{ super() }}'
+        '<link rel="attachment" href="file:///etc/hostname">{% endblock %}',
+    )
+    refused = "refused to load 'file:///etc/hostname': a leaflet may read only files in"
+    response = post(client, "/", CHOICE | {"clinic": "probe"})
+    assert response.status_code == 422
+    assert refused in text(response)
+    assert_plain(response)
+    response = client.get("/clinics/probe")  # page 1 of the same leaflet, beside the form
+    assert response.status_code == 200 and refused in text(response)
+
+
+def test_a_leaflet_past_the_memory_limit_shows_its_message(
+    client: FlaskClient, examples_project: Project
+) -> None:
+    examples_project.clinic("probe", 'name = "Probe"\n[theme]\ntemplates = "probe/templates"\n')
+    examples_project.write(  # 1.5 GB of text, past the page's worker limit of 1024 MB
+        "clinics/probe/templates/leaflet.html",
+        '{% extends "base.html" %}{% block contact %}{{ "x" * 1500000000 }}{% endblock %}',
+    )
+    response = post(client, "/", CHOICE | {"clinic": "probe"})
+    assert response.status_code == 422
+    assert "ran out of memory: rendering it needed more than the 1024 MB" in text(response)
+    assert_plain(response)
 
 
 def test_a_leaflet_is_made_previewed_and_downloaded(client: FlaskClient) -> None:

@@ -110,9 +110,10 @@ def clinics() -> str:
 def new_clinic() -> Response | tuple[str, int]:
     """Create a clinic file from the form."""
     form = request.form
-    slug = clinic_form.new_slug(form) if request.method == "POST" else ""
+    writes = request.method == "POST"  # Flask answers HEAD here too; it, like GET, only reads
+    slug = clinic_form.new_slug(form) if writes else ""
     doc = clinic_form.new_clinic_document(form.get("name", "").strip(), slug)
-    if request.method == "GET":
+    if not writes:
         return _clinic_page(None, clinic_form.form_values(doc), {}, 200)
     why = clinic_form.check_slug(_project(), slug)
     if why:  # never used in a path: say so, with whatever else is wrong
@@ -133,7 +134,7 @@ def clinic(slug: str) -> Response | tuple[str, int]:
         doc = clinic_form.read_clinic(path)
     except LeafletError as error:  # a file only a text editor can mend
         return _clinic_page(slug, {}, {"": [error.format_message()]}, 422, editable=False)
-    if request.method == "GET":
+    if request.method != "POST":  # Flask answers HEAD here too; it, like GET, only reads
         problems = clinic_form.problems_by_field(doc, path)
         return _clinic_page(slug, clinic_form.form_values(doc), problems, 200)
     return _save(slug, doc)
