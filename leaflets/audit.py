@@ -282,7 +282,8 @@ def _wording(title: str, runs: list[Run], copies: set[int], written: str) -> lis
 def _pictures(pages: list[_Page], title: str, sources: set[str]) -> list[str]:
     """A section shows only the handout's own images (an SVG or image added may cover text)."""
     return [
-        f"holds a picture that is not in the handout (<{box.element_tag}> on page {page.number})"
+        f"holds a picture that is not in the handout "
+        f"(<{box.element_tag.rpartition('}')[2]}> on page {page.number})"
         for page in pages
         for box in page.pictures.get(title, [])
         if box.element_tag != "img" or box.element.get("src") not in sources

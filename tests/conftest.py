@@ -170,13 +170,16 @@ def pdf_text(path: Path) -> str:
 
 
 @pytest.fixture
-def allowlist_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As if a clinic template's <style> got past the stylesheet allowlist.
+def page_checks_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if a clinic template's page got past the checks made before layout.
 
-    For the walls behind it (safety.css, the layout audit, the glyph check): each must hold
-    on its own. Workers are forked from the test process, so they inherit the patch.
+    Those are the stylesheet allowlist on its <style>s and the rule that it prints the
+    handout's HTML once, unchanged. For the walls behind them (safety.css, the layout audit,
+    the glyph check): each must hold on its own. Workers are forked from the test process,
+    so they inherit the patches.
     """
     monkeypatch.setattr("leaflets.theme.check_page_styles", lambda html, sheets: [])
+    monkeypatch.setattr("leaflets.theme.check_handout_printed", lambda html, handout: None)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,8 @@
 """The layout audit: whatever a clinic's template or styles do, the risk text prints readably.
 
-Each attack is a `<style>` a clinic's own `leaflet.html` adds to the page, with the
-stylesheet allowlist switched off (`allowlist_off`), as if it had a hole: author CSS, as
-strong as a clinic stylesheet was before the allowlist. An attack either fails the
+Each attack is a `<style>` a clinic's own `leaflet.html` adds to the page, with the checks
+made on the page before layout switched off (`page_checks_off`), as if they had a hole:
+author CSS, as strong as a clinic stylesheet was before the allowlist. An attack either fails the
 leaflet, naming clinic, handout and section, or is beaten by safety.css, and then the risk
 text is shown to print readably. With the allowlist on, each is refused before layout
 (`test_a_template_style_is_held_to_the_allowlist`).
@@ -63,12 +63,12 @@ NEUTRALISED = [
     ("redefined-size", ".risk-box { --risk-text-size: 2pt; --risk-heading-size: 3pt; }"),
     ("tiny-font", ".risk-box * { font-size: 3pt; }"),
     ("white-text", ".risk-box, .risk-box * { color: #fff8e1; }"),
-    ("hidden", "main { visibility: hidden; } .risk-box { display: none; }"),
+    ("hidden", ".risk-box { visibility: hidden; display: none; }"),
     ("squashed-lines", ".risk-box * { line-height: 0; }"),
 ]
 
 
-@pytest.mark.usefixtures("allowlist_off")
+@pytest.mark.usefixtures("page_checks_off")
 @pytest.mark.parametrize(("css", "fragment"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
 def test_an_attack_the_stylesheets_let_through_fails_the_leaflet(
     project: Project, css: str, fragment: str
@@ -82,7 +82,7 @@ def test_an_attack_the_stylesheets_let_through_fails_the_leaflet(
     assert not project.pdf("probe").exists()
 
 
-@pytest.mark.usefixtures("allowlist_off")
+@pytest.mark.usefixtures("page_checks_off")
 @pytest.mark.parametrize("css", [c[1] for c in NEUTRALISED], ids=[c[0] for c in NEUTRALISED])
 def test_an_attack_safety_css_beats_leaves_the_risk_text_readable(
     project: Project, css: str
@@ -94,6 +94,7 @@ def test_an_attack_safety_css_beats_leaves_the_risk_text_readable(
         assert drawn_dark_and_readable(pdf, phrase, min_size=11), phrase
 
 
+@pytest.mark.usefixtures("page_checks_off")
 def test_a_template_replacing_the_body_with_look_alike_headings_fails(project: Project) -> None:
     sections = "".join(
         f'<section class="section risk-box"><h2 id="{anchor}">{title}</h2>'
@@ -108,7 +109,7 @@ def test_a_template_replacing_the_body_with_look_alike_headings_fails(project: P
         project, '{% extends "base.html" %}{% block body %}' + sections + "{% endblock %}"
     )
     assert result.exit_code == 1, result.output
-    for fragment in (*WHERE, "does not print the handout's words", "Nothing to worry about"):
+    for fragment in (*WHERE, "Who should not use it", "does not print the handout's words"):
         assert fragment in result.stderr
     assert not project.pdf("probe").exists()
 
@@ -201,3 +202,69 @@ def test_a_template_style_is_held_to_the_allowlist(
     assert "clinics/probe/templates/: the page these templates make has" in result.stderr
     assert fragment in result.stderr
     assert not project.pdf("probe").exists()
+
+
+# Found by a red-team review: each built a leaflet with exit 0 before the fix.
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><title>-</title>'
+    '<rect x="-2000" y="-2000" width="4000" height="4000" fill="#fff8e1"/></svg>'
+)
+NEXT_SECTION = '</section><section class="section"><h2 id="using-a-roller-safely">'
+BOX = '<section class="section risk-box"><h2 id="when-to-get-medical-help">'
+REVIEW = {
+    "svg-painted-into-a-box": (
+        "{% set svg = '" + SVG + "' %}{% set end = '" + NEXT_SECTION + "' %}"
+        '{% extends "base.html" %}{% block body %}'
+        "{{ handout.html.replace(end|safe, (svg ~ end)|safe) }}{% endblock %}",
+        "does not print the handout as written",
+    ),
+    "box-class-removed": (
+        '{% extends "base.html" %}{% block body %}{{ handout.html.replace(\''
+        + BOX
+        + "'|safe, '"
+        + BOX.replace(" risk-box", "")
+        + "'|safe) }}{% endblock %}",
+        "does not print the handout as written",
+    ),
+    "comment-hides-a-style": (
+        '{% extends "base.html" %}{% block styles %}{{ super() }}<!-- a --!><style>'
+        ".risk-box > * { outline: 150px solid #fff8e1; outline-offset: -150px }</style>"
+        "<!-- b -->{% endblock %}",
+        "<style> element 1: line 1: selector '.risk-box > *'",
+    ),
+}
+
+
+@pytest.mark.parametrize(("template", "fragment"), REVIEW.values(), ids=REVIEW.keys())
+def test_the_review_attacks_are_refused(project: Project, template: str, fragment: str) -> None:
+    result = build_with_override(project, template)
+    assert result.exit_code == 1, result.output
+    assert fragment in result.stderr
+    assert not project.pdf("probe").exists()
+
+
+@pytest.mark.usefixtures("page_checks_off")
+def test_an_outline_over_the_risk_box_fails_even_past_the_allowlist(project: Project) -> None:
+    result = with_style(project, "main { outline: 900px solid #fff8e1; outline-offset: -900px; }")
+    assert result.exit_code == 1, result.output
+    assert "is covered by an outline on <main>" in result.stderr
+
+
+def _laid_out_changed(old: str, new: str) -> list[str]:
+    """Audit problems of the handout laid out with its HTML changed, past every other wall."""
+    document, handout = _laid_out("")
+    html = str(handout.html).replace(old, new)  # str: Markup.replace would escape `new`
+    assert html != str(handout.html)
+    changed = weasyprint.HTML(string=f'<html lang="en"><body><main>{html}</main></body></html>')
+    sheets = [weasyprint.CSS(REPO / "styles" / name) for name in ("base.css", "safety.css")]
+    return audit_sections(changed.render(stylesheets=sheets), handout, 11)
+
+
+def test_audit_refuses_a_picture_that_is_not_the_handouts() -> None:
+    problems = _laid_out_changed(NEXT_SECTION, SVG + NEXT_SECTION)
+    assert any("holds a picture that is not in the handout (<svg>" in p for p in problems)
+
+
+def test_audit_refuses_a_risk_section_out_of_its_box() -> None:
+    problems = _laid_out_changed(BOX, BOX.replace(" risk-box", ""))
+    assert any("is not printed in a risk box" in p for p in problems), problems

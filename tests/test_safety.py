@@ -55,7 +55,7 @@ def test_clinic_css_that_would_hide_the_risk_box_is_refused(
 
 
 @pytest.mark.parametrize("css", [css for css, _ in HIDING.values()], ids=HIDING.keys())
-@pytest.mark.usefixtures("allowlist_off")
+@pytest.mark.usefixtures("page_checks_off")
 def test_a_template_style_cannot_hide_the_risk_box(project: Project, css: str) -> None:
     # A template override is the one way left to put CSS on the page: safety.css, a user
     # stylesheet with !important, still wins over it.
@@ -113,7 +113,7 @@ def test_template_override_dropping_the_risk_sections_fails_the_build(project: P
     assert not project.pdf("probe").exists()
 
 
-@pytest.mark.usefixtures("allowlist_off")
+@pytest.mark.usefixtures("page_checks_off")
 def test_a_template_style_hiding_an_ordinary_required_section_fails_the_build(
     project: Project,
 ) -> None:
@@ -214,7 +214,7 @@ def test_a_character_no_font_can_draw_fails_naming_it(project: Project) -> None:
     assert not project.pdf("probe").exists()
 
 
-@pytest.mark.usefixtures("allowlist_off")
+@pytest.mark.usefixtures("page_checks_off")
 def test_a_character_no_font_can_draw_in_a_template_style_fails_the_leaflet(
     project: Project,
 ) -> None:
