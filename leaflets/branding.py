@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from . import assets, booking, palette
+from . import assets, booking, limits, palette
 from .errors import problems_error, shown
 from .glyphs import REORDERING, installed_family_file
 from .messages import describe_errors
@@ -345,7 +345,9 @@ def _read_toml(path: Path) -> dict:
             ],
         ) from None
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise problems_error(path, [limits.toml_too_deep(text)]) from None
     except tomllib.TOMLDecodeError as error:
         raise problems_error(
             path,
@@ -354,3 +356,7 @@ def _read_toml(path: Path) -> dict:
                 'and colours, such as primary = "#0055aa")'
             ],
         ) from None
+    too_deep = limits.toml_depth_problem(data)
+    if too_deep:
+        raise problems_error(path, [too_deep])
+    return data
