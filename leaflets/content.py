@@ -186,7 +186,7 @@ def _front_matter(path: Path, text: str) -> tuple[HandoutMeta, str]:
     try:
         data = tomllib.loads(block)
     except RecursionError:
-        raise problems_error(path, [f"front matter: {limits.toml_too_deep(block)}"]) from None
+        raise problems_error(path, [limits.toml_too_deep(block, first_line=2)]) from None
     except tomllib.TOMLDecodeError as error:
         # tomllib counts lines from the block; the file has the opening +++ above it.
         found = re.search(r"(.*) \(at line (\d+), column (\d+)\)", str(error))

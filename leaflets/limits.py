@@ -197,10 +197,10 @@ def toml_depth_problem(data: object) -> str | None:
     return None
 
 
-def toml_too_deep(text: str) -> str:
+def toml_too_deep(text: str, first_line: int = 1) -> str:
     """The message for TOML nested too deep for the parser itself (hundreds of levels)."""
     found = _OPENERS.search(text)
-    where = f"line {text.count(chr(10), 0, found.start()) + 1}: " if found else ""
+    where = f"line {text.count(chr(10), 0, found.start()) + first_line}: " if found else ""
     return (
         f"{where}lists or tables are nested hundreds of levels deep, one inside another; "
         f"the limit is {MAX_TOML_DEPTH}"
