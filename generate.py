@@ -15,7 +15,8 @@ from typing import TypeVar
 import click
 
 from leaflets import __version__
-from leaflets.accessibility import check_accessible_pdf
+from leaflets.accessibility import check_accessible_pdf, unreadable
+from leaflets.assets import MAX_PDF_BYTES, read_capped
 from leaflets.branding import PAPERS, load_branding
 from leaflets.build import Failure, write_atomic
 from leaflets.build import build as build_leaflets
@@ -335,7 +336,15 @@ def _validate(load: Callable[[Path], T], path: Path, failures: list[Failure]) ->
 
 
 def _check_pdf(path: Path) -> Failure | None:
-    problems = check_accessible_pdf(path.read_bytes())
+    try:
+        data = read_capped(path, MAX_PDF_BYTES)
+    except ValueError as error:
+        return Failure(shown(path), f"the file {error}", 2)
+    except OSError as error:
+        return Failure(shown(path), f"cannot be read ({error.strerror})", 2)
+    if problem := unreadable(data):
+        return Failure(shown(path), problem, 2)
+    problems = check_accessible_pdf(data)
     if not problems:
         click.echo(f"ok      {shown(path)}: tagged, titled, language set, alt texts, headings")
         return None

@@ -15,13 +15,27 @@ import pikepdf
 _HEADING = re.compile(r"^/H([1-6])$")
 
 
+def unreadable(data: bytes) -> str | None:
+    """Why `data` is not a PDF file that can be read, in words (None if it can be)."""
+    if not data:
+        return "is empty, not a PDF file"
+    if b"%PDF-" not in data[:1024]:
+        return "is not a PDF file (it does not start with %PDF-)"
+    try:
+        pikepdf.open(io.BytesIO(data)).close()
+    except pikepdf.PdfError as error:
+        # qpdf names its input as a Python object; the user knows which file it is.
+        reason = re.sub(r"^.*?<_io\.BytesIO object at 0x[0-9a-f]+>:?\s*", "", str(error))
+        return f"is a damaged or cut-short PDF file ({reason})"
+    return None
+
+
 def check_accessible_pdf(data: bytes, lang: str | None = None) -> list[str]:
     """Everything that keeps `data` from being an accessible tagged PDF (empty if none)."""
-    try:
-        pdf = pikepdf.open(io.BytesIO(data))
-    except pikepdf.PdfError as error:
-        return [f"not a readable PDF ({error})"]
-    with pdf:
+    problem = unreadable(data)
+    if problem:
+        return [problem]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root
         problems = []
         if "/StructTreeRoot" not in root:

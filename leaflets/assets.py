@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 import defusedxml.ElementTree
 import tinycss2
 from defusedxml import DefusedXmlException
+from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont, TTLibError
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageFont, UnidentifiedImageError
 
 from .clinic_css import check_clinic_css, tokens_within
 from .errors import shown
@@ -27,6 +28,7 @@ MAX_HANDOUT_BYTES = 1 * MB
 MAX_CLINIC_FILE_BYTES = 256 * 1024
 MAX_STYLESHEET_BYTES = 256 * 1024
 MAX_LOGO_PIXELS = 4000  # on either side
+MAX_PDF_BYTES = 50 * MB  # a PDF given to `check --pdf`
 
 LOGO_TYPES = "PNG, JPEG or SVG"
 _RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
@@ -132,15 +134,56 @@ def _check_svg_css(nodes: list) -> None:
                 )
 
 
-def check_font(path: Path) -> None:
-    """Check a font file is a real TrueType, OpenType, WOFF or WOFF2 font."""
+def check_font(path: Path, sample: str = "") -> None:
+    """Check a font file is a real TrueType, OpenType, WOFF or WOFF2 font that draws letters.
+
+    A font can have a sound table directory and garbage glyphs: it is drawn, `sample` (the
+    clinic's name) and a pangram, with fontTools and with FreeType (through Pillow), as a
+    PDF viewer would, and refused if a glyph fails to decode or every letter is empty.
+    """
     data = read_capped(path, MAX_FONT_BYTES)
     if not data.startswith(_FONT_MAGIC):
         raise ValueError(f"'{path.name}' is not a font file (use TTF, OTF, WOFF or WOFF2)")
     try:
-        TTFont(io.BytesIO(data), lazy=True).getGlyphOrder()
+        font = TTFont(io.BytesIO(data), lazy=True)
+        font.getGlyphOrder()
     except (TTLibError, AssertionError, KeyError, ValueError, EOFError) as error:
         raise ValueError(f"'{path.name}' is a damaged font file ({error})") from None
+    problem = _undrawn(font, data, f"{sample} {PANGRAM}")
+    if problem:
+        raise ValueError(
+            f"'{path.name}' is a damaged font file: its letters could not be drawn ({problem}); "
+            "use the font files as the foundry made them"
+        )
+
+
+PANGRAM = "The quick brown fox jumps over the lazy dog 0123456789"
+
+
+def _undrawn(font: TTFont, data: bytes, text: str) -> str | None:
+    """Why the letters of `text` that `font` has cannot be drawn, or None if they can."""
+    char = ""
+    try:
+        cmap = font.getBestCmap() or {}
+        glyphs = font.getGlyphSet()
+        letters = [char for char in dict.fromkeys(text) if not char.isspace() and ord(char) in cmap]
+        inked = 0
+        for char in letters:
+            pen = BoundsPen(glyphs)
+            glyphs[cmap[ord(char)]].draw(pen)
+            inked += pen.bounds is not None
+    except Exception as error:  # noqa: BLE001 - any failure to decode a glyph is damage
+        what = f"the letter '{char}'" if char else "its character map"
+        return f"{what} is unreadable: {error}"
+    if not letters:
+        return f"it has none of the letters of '{text.strip()}'"
+    if not inked:
+        return "every letter is empty and would print as a blank"
+    try:
+        ImageFont.truetype(io.BytesIO(data), 48).getmask("".join(letters))
+    except OSError as error:
+        return f"FreeType: {error}"
+    return None
 
 
 def font_face_style(path: Path) -> str:

@@ -21,13 +21,15 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from . import assets, booking, palette
+from . import assets, booking, limits, palette
 from .errors import problems_error, shown
 from .glyphs import REORDERING, installed_family_file
 from .messages import describe_errors
@@ -59,6 +61,32 @@ def _plain_text(value: str, *, multiline: bool = False) -> str:
 
 def _line(value: str) -> str:
     return _plain_text(value)
+
+
+def _not_blank(value: str) -> str:
+    if not value:
+        raise _error("blank", "is only spaces; write the words to print")
+    return value
+
+
+def _bleed(value: float) -> float:
+    if not 0 <= value <= 10:  # also false for nan, which TOML allows
+        raise _error(
+            "bleed",
+            "{value} is not a number from 0 to 10 (the print shop's bleed in millimetres, such "
+            "as 3)",
+            value=str(value),
+        )
+    return value
+
+
+def name_problem(name: str) -> str | None:
+    """What makes `name` unusable as a clinic's name, in the words `check` uses (or None)."""
+    try:
+        _NAME.validate_python(name)
+    except ValidationError as error:
+        return describe_errors(error, Branding)[0].removeprefix("(top level)").lstrip(": ")
+    return None
 
 
 def _lines(value: str) -> str:
@@ -176,6 +204,9 @@ def _in_clinic_folder(value: str, info: ValidationInfo) -> Path:
 
 
 Line = Annotated[str, Field(max_length=200), AfterValidator(_line)]
+ClinicName = Annotated[
+    str, Field(min_length=1, max_length=80), AfterValidator(_line), AfterValidator(_not_blank)
+]
 ClinicPath = Annotated[str, AfterValidator(_in_clinic_folder)]
 WebAddress = Annotated[str, AfterValidator(_web_address)]
 
@@ -184,14 +215,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-def _checked(check):
-    """Run an `assets` check on a resolved path, as a validator."""
+def _checked(check, with_name: bool = False):
+    """Run an `assets` check on a resolved path, as a validator (given the clinic's name)."""
 
-    def validate(path: Path) -> Path:
+    def validate(path: Path, info: ValidationInfo) -> Path:
         if not path.is_file():
             raise _error("path", "'{value}' is not a file", value=path.name)
         try:
-            check(path)
+            check(path, (info.context or {}).get("clinic_name", "")) if with_name else check(path)
         except ValueError as error:
             raise _error("asset", "{problem}", problem=str(error)) from None
         return path
@@ -236,7 +267,7 @@ class Colours(_Strict):
 class Font(_Strict):
     """The body font: a family the project ships, or one whose files are listed."""
 
-    files: list[Annotated[ClinicPath, _checked(assets.check_font)]] = []
+    files: list[Annotated[ClinicPath, _checked(assets.check_font, with_name=True)]] = []
     family: Annotated[str, AfterValidator(_font_family)] = "Lato"
 
     @field_validator("family", mode="after")
@@ -287,9 +318,9 @@ class Theme(_Strict):
 class Branding(_Strict):
     """One clinic's validated branding."""
 
-    name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_line)]
+    name: ClinicName
     paper: Literal[PAPERS] = "A4"
-    bleed_mm: Annotated[float, Field(ge=0, le=10)] = 3.0
+    bleed_mm: Annotated[float, AfterValidator(_bleed)] = 3.0
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = []
     approver: Line | None = None
@@ -302,6 +333,15 @@ class Branding(_Strict):
     contact: Contact = Contact()
     theme: Theme = Theme()
     _file: Path = PrivateAttr()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _share_name(cls, data: object, info: ValidationInfo) -> object:
+        """Give the font check the clinic's name, which it draws (the context is shared)."""
+        if isinstance(info.context, dict) and isinstance(data, dict):
+            name = data.get("name")
+            info.context["clinic_name"] = name.strip() if isinstance(name, str) else ""
+        return data
 
     def model_post_init(self, context: dict | None) -> None:
         """Remember which file this came from (never a key a clinic file can set)."""
@@ -321,6 +361,9 @@ class Branding(_Strict):
     def folder(self) -> Path:
         """The clinic's own folder, the only place its files may come from."""
         return (self.file.parent / self.file.stem).resolve()
+
+
+_NAME = TypeAdapter(ClinicName, config=ConfigDict(strict=True))
 
 
 def load_branding(path: Path) -> Branding:
@@ -352,7 +395,9 @@ def _read_toml(path: Path) -> dict:
             ],
         ) from None
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise problems_error(path, [limits.toml_too_deep(text)]) from None
     except tomllib.TOMLDecodeError as error:
         raise problems_error(
             path,
@@ -361,3 +406,7 @@ def _read_toml(path: Path) -> dict:
                 'and colours, such as primary = "#0055aa")'
             ],
         ) from None
+    too_deep = limits.toml_depth_problem(data)
+    if too_deep:
+        raise problems_error(path, [too_deep])
+    return data

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from . import assets
+from . import assets, limits
 from .errors import ConfigError, problems_error, shown
 from .glyphs import REORDERING
 from .messages import describe_errors
@@ -151,6 +151,9 @@ def load_handout(path: Path) -> Handout:
     meta, body = _front_matter(path, text)
     if meta.id != path.parent.name:
         raise problems_error(path, [f"id: '{meta.id}' must match its folder '{path.parent.name}'"])
+    problems = limits.markdown_problems(body, text.count("\n", 0, len(text) - len(body)) + 1)
+    if problems:
+        raise problems_error(path, problems)
     html, sections = _to_html(path, meta, body)
     return Handout(meta, path.stem, path, html, sections)
 
@@ -182,6 +185,8 @@ def _front_matter(path: Path, text: str) -> tuple[HandoutMeta, str]:
         raise problems_error(path, ["the front matter's closing +++ line is missing"])
     try:
         data = tomllib.loads(block)
+    except RecursionError:
+        raise problems_error(path, [limits.toml_too_deep(block, first_line=2)]) from None
     except tomllib.TOMLDecodeError as error:
         # tomllib counts lines from the block; the file has the opening +++ above it.
         found = re.search(r"(.*) \(at line (\d+), column (\d+)\)", str(error))
@@ -191,6 +196,9 @@ def _front_matter(path: Path, text: str) -> tuple[HandoutMeta, str]:
             else (str(error), "")
         )
         raise problems_error(path, [f"{where}front matter is not valid TOML ({what})"]) from None
+    too_deep = limits.toml_depth_problem(data)
+    if too_deep:
+        raise problems_error(path, [too_deep])
     try:
         return HandoutMeta.model_validate(data), body
     except ValidationError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import tomlkit
 
+from .branding import name_problem
 from .errors import ConfigError, shown
 from .project import SLUG, Project
 
@@ -43,10 +45,20 @@ family = "Lato"         # Lato, Open Sans, Inter, Noto Sans, Noto Serif or DejaV
 """
 
 
+MAX_SLUG = 60
+
+
 def slug_for(name: str) -> str:
-    """A file-name slug for a clinic's display name: 'Bright Smile' -> 'bright-smile'."""
+    """A file-name slug for a clinic's display name: 'Bright Smile' -> 'bright-smile'.
+
+    A name with no Latin letters or digits ('診療所') gets 'clinic-' and a short hash of
+    the name: the file is renamed at will, and the name inside it is printed as written.
+    """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if not slug:
+        return f"clinic-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+    return slug[:MAX_SLUG].rsplit("-", 1)[0] if len(slug) > MAX_SLUG else slug
 
 
 def clinic_file_text(name: str, slug: str) -> str:
@@ -56,6 +68,9 @@ def clinic_file_text(name: str, slug: str) -> str:
 
 def write_clinic_file(project: Project, name: str) -> Path:
     """Create `clinics/<slug>.toml` and its folder; refuse to replace an existing file."""
+    problem = name_problem(name)
+    if problem:
+        raise ConfigError(f"NAME: {problem}")
     slug = slug_for(name)
     if not SLUG.match(slug):
         raise ConfigError(f"NAME: cannot make a file name from '{name}'; use letters or digits")
