@@ -12,10 +12,13 @@ so no comment or script trick can hide a `<style>` from this check and show it t
 
 from __future__ import annotations
 
+import re
+
 import tinyhtml5
 
 from .branding import BUNDLED_FONTS
 from .clinic_css import check_clinic_css
+from .content import Handout
 
 
 def check_page_styles(html: str, stylesheets: list[str]) -> list[str]:
@@ -51,14 +54,31 @@ def check_page_styles(html: str, stylesheets: list[str]) -> list[str]:
     return problems
 
 
-def check_handout_printed(html: str, handout_html: str) -> str | None:
-    """Why the page does not print the handout's HTML exactly once, unchanged; None if it does."""
-    copies = html.count(handout_html)
+def check_handout_printed(html: str, handout: Handout) -> str | None:
+    """Why the page does not print the handout's HTML exactly once, unchanged; None if it does.
+
+    When it is changed or left out, the sections that are not on the page as written are
+    named, required ones first.
+    """
+    copies = html.count(handout.html)
     if copies == 1:
         return None
-    if copies == 0:
+    if copies > 1:
         return (
-            "does not print the handout as written: a template may add before or after "
-            "{{ handout.html }}, not change it or leave it out"
+            f"prints the handout {copies} times; a template may print {{{{ handout.html }}}} once"
         )
-    return f"prints the handout {copies} times; a template may print {{{{ handout.html }}}} once"
+    chunks = {
+        anchor[1]: chunk.rstrip()
+        for chunk in re.split(r"(?=<section )", str(handout.html))
+        if (anchor := re.search(r'<h2 id="([^"]+)"', chunk))
+    }
+    required = handout.required_ids()
+    lost = [t for t, anchor in required.items() if chunks.get(anchor, "") not in html]
+    lost += [
+        s.title for s in handout.sections if s.title not in required and chunks[s.id] not in html
+    ]
+    sections = ", ".join(f"'{title}'" for title in lost) or "its text between sections"
+    return (
+        f"does not print the handout as written ({sections} missing or changed): a template "
+        "may add before or after {{ handout.html }}, not change it or leave it out"
+    )

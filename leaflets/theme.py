@@ -119,10 +119,13 @@ def render_page(
         raise LeafletError(_describe(error, branding, templates)) from None
     own = branding.theme.templates
     problems = [f"has {problem}" for problem in check_page_styles(html, stylesheets)] if own else []
-    problems.insert(0, check_handout_printed(html, handout.html))
+    problems.insert(0, check_handout_printed(html, handout))
     problems = [problem for problem in problems if problem]
     if problems:
-        where = f"{shown(own or templates)}/: the page these templates make"
+        where = (
+            f"clinic '{branding.slug}', handout '{handout.meta.id}' ({lang}): "
+            f"the page made by {shown(own or templates)}/"
+        )
         raise LeafletError(f"{where} {problems[0]}", [f"{where} {p}" for p in problems[1:]])
     return html
 

@@ -199,7 +199,7 @@ def test_a_template_style_is_held_to_the_allowlist(
 ) -> None:
     result = build_with_override(project, template)
     assert result.exit_code == 1, result.output
-    assert "clinics/probe/templates/: the page these templates make has" in result.stderr
+    assert "clinics/probe/templates/ has" in result.stderr
     assert fragment in result.stderr
     assert not project.pdf("probe").exists()
 

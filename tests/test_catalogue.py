@@ -509,7 +509,7 @@ CASES = [
             "Risks and side effects</h2><p>None.</p></section>{% endblock %}",
         },
         (1,),
-        ("Risks and side effects", "does not print the handout's words", "None."),
+        ("probe", "'Risks and side effects'", "does not print the handout as written"),
     ),
     Case(
         "SEC-04",

@@ -240,6 +240,7 @@ def test_a_leaflet_the_cli_refuses_is_refused_with_the_same_message(
         assert line in shown
 
 
+@pytest.mark.usefixtures("page_checks_off")  # a <link> of a template's own is refused before
 def test_a_leaflet_weasyprint_cannot_write_shows_its_message(
     client: FlaskClient, examples_project: Project
 ) -> None:
