@@ -7,9 +7,10 @@ clinic staff's words; `branding.py` adds the file and key. Limits live here, in 
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import defusedxml.ElementTree
 import tinycss2
@@ -18,7 +19,7 @@ from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont, TTLibError
 from PIL import Image, ImageFile, ImageFont, UnidentifiedImageError
 
-from .clinic_css import check_clinic_css, tokens_within
+from .clinic_css import RISK_BOX_FONTS, check_clinic_css, family_key, tokens_within
 from .errors import shown
 
 MB = 1024 * 1024
@@ -134,12 +135,15 @@ def _check_svg_css(nodes: list) -> None:
                 )
 
 
-def check_font(path: Path, sample: str = "") -> None:
+def check_font(path: Path, sample: str = "", reserved: Iterable[str] = ()) -> None:
     """Check a font file is a real TrueType, OpenType, WOFF or WOFF2 font that draws letters.
 
     A font can have a sound table directory and garbage glyphs: it is drawn, `sample` (the
     clinic's name) and a pangram, with fontTools and with FreeType (through Pillow), as a
-    PDF viewer would, and refused if a glyph fails to decode or every letter is empty.
+    PDF viewer would, and refused if a glyph fails to decode or a letter draws nothing.
+    A font that calls itself by a `reserved` family name is refused too: fontconfig knows a
+    font by the names inside it, so it would stand in for that font everywhere, the risk
+    box included, whatever name a stylesheet gives it.
     """
     data = read_capped(path, MAX_FONT_BYTES)
     if not data.startswith(_FONT_MAGIC):
@@ -155,6 +159,23 @@ def check_font(path: Path, sample: str = "") -> None:
             f"'{path.name}' is a damaged font file: its letters could not be drawn ({problem}); "
             "use the font files as the foundry made them"
         )
+    keys = {family_key(name) for name in reserved}
+    taken = sorted({name for name in _family_names(font) if family_key(name) in keys})
+    if taken:
+        raise ValueError(
+            f"'{path.name}' calls itself '{taken[0]}', the name of a font this project ships; "
+            "it would replace that font, in the risk box too (use the installed font by its "
+            "name, or a font file with a family name of its own)"
+        )
+
+
+def _family_names(font: TTFont) -> set[str]:
+    """The family names a font file gives itself (name IDs 1, 16 and 21), as fontconfig reads."""
+    if "name" not in font:
+        return set()
+    return {
+        str(record.toUnicode()) for record in font["name"].names if record.nameID in (1, 16, 21)
+    }
 
 
 PANGRAM = "The quick brown fox jumps over the lazy dog 0123456789"
@@ -167,11 +188,13 @@ def _undrawn(font: TTFont, data: bytes, text: str) -> str | None:
         cmap = font.getBestCmap() or {}
         glyphs = font.getGlyphSet()
         letters = [char for char in dict.fromkeys(text) if not char.isspace() and ord(char) in cmap]
-        inked = 0
+        inked, blank = 0, []
         for char in letters:
             pen = BoundsPen(glyphs)
             glyphs[cmap[ord(char)]].draw(pen)
             inked += pen.bounds is not None
+            if pen.bounds is None and (char.isalnum() or unicodedata.category(char)[0] == "P"):
+                blank.append(char)
     except Exception as error:  # noqa: BLE001 - any failure to decode a glyph is damage
         what = f"the letter '{char}'" if char else "its character map"
         return f"{what} is unreadable: {error}"
@@ -179,6 +202,9 @@ def _undrawn(font: TTFont, data: bytes, text: str) -> str | None:
         return f"it has none of the letters of '{text.strip()}'"
     if not inked:
         return "every letter is empty and would print as a blank"
+    if blank:
+        shown_blank = ", ".join(f"'{char}'" for char in blank[:5])
+        return f"{shown_blank} would print as a blank"
     try:
         ImageFont.truetype(io.BytesIO(data), 48).getmask("".join(letters))
     except OSError as error:
@@ -214,9 +240,26 @@ def check_stylesheet(path: Path, bundled_fonts: Iterable[str] = ()) -> None:
         if _leaves_folder(target)
     ]
     problems += check_clinic_css(text, bundled_fonts)
+    if not problems:  # every url() left is an @font-face src beside the sheet: check the font
+        problems += _font_face_problems(path, text, (*bundled_fonts, *RISK_BOX_FONTS))
     problems.sort(key=lambda problem: int(problem.split(":")[0].removeprefix("line ")))
     if problems:
         raise ValueError("\n".join(f"{shown(path)}: {problem}" for problem in problems))
+
+
+def _font_face_problems(sheet: Path, text: str, reserved: tuple[str, ...]) -> list[str]:
+    """A clinic's own fonts, loaded by @font-face, get the checks of fonts in its file."""
+    problems = []
+    for target, line in _css_references(tinycss2.parse_stylesheet(text)):
+        font = (sheet.parent / unquote(urlsplit(target).path)).resolve()
+        if not font.is_file():
+            problems.append(f"line {line}: font file '{target}' not found beside the stylesheet")
+            continue
+        try:
+            check_font(font, reserved=reserved)
+        except ValueError as error:
+            problems.append(f"line {line}: {error}")
+    return problems
 
 
 def _leaves_folder(target: str) -> bool:

@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import assets, booking, limits, palette
+from .clinic_css import RISK_BOX_FONTS
 from .errors import problems_error, shown
 from .glyphs import REORDERING, installed_family_file
 from .messages import describe_errors
@@ -267,7 +268,15 @@ class Colours(_Strict):
 class Font(_Strict):
     """The body font: a family the project ships, or one whose files are listed."""
 
-    files: list[Annotated[ClinicPath, _checked(assets.check_font, with_name=True)]] = []
+    files: list[
+        Annotated[
+            ClinicPath,
+            _checked(
+                functools.partial(assets.check_font, reserved=(*BUNDLED_FONTS, *RISK_BOX_FONTS)),
+                with_name=True,
+            ),
+        ]
+    ] = []
     family: Annotated[str, AfterValidator(_font_family)] = "Lato"
 
     @field_validator("family", mode="after")

@@ -19,6 +19,7 @@ from conftest import HANDOUT, PROBE_FM, Project
 PROBE = 'name = "Probe Clinic"\n'
 BODY_LINE = PROBE_FM.count("\n") + 2  # the first line appended after PROBE_FM and a blank
 LATO = Path("/usr/share/fonts/truetype/lato/Lato-Regular.ttf")
+SERIF = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")  # a family no clinic reserves
 
 HANDOUT_CASES = {
     "brackets": ("[" * 3000 + "]" * 3000, f"line {BODY_LINE}: square brackets [ ] nested"),
@@ -132,9 +133,34 @@ def empty_glyphs() -> bytes:
     return stream.getvalue()
 
 
+def saved(font: TTFont) -> bytes:
+    stream = io.BytesIO()
+    font.save(stream)
+    return stream.getvalue()
+
+
+def one_blank_letter() -> bytes:
+    """A good serif whose 'e' draws nothing: a patient would read 'th  risk'."""
+    font = TTFont(SERIF)
+    font["glyf"][font.getBestCmap()[ord("e")]] = Glyph()
+    return saved(font)
+
+
+def calling_itself_lato() -> bytes:
+    """A good serif whose name table says 'Lato': fontconfig would use it for every 'Lato'."""
+    font = TTFont(SERIF)
+    for record in font["name"].names:
+        if record.nameID in (1, 16):
+            record.string = "Lato"
+    return saved(font)
+
+
+DAMAGED = "is a damaged font file: its letters could not be drawn ("
 FONT_CASES = {
-    "garbage-glyphs": (garbage_glyphs, "the letter 'P' is unreadable"),
-    "empty-glyphs": (empty_glyphs, "every letter is empty and would print as a blank"),
+    "garbage-glyphs": (garbage_glyphs, DAMAGED + "the letter '"),
+    "empty-glyphs": (empty_glyphs, DAMAGED + "every letter is empty and would print as a blank"),
+    "one-blank-letter": (one_blank_letter, DAMAGED + "'e' would print as a blank)"),
+    "calls-itself-lato": (calling_itself_lato, "calls itself 'Lato', the name of a font this"),
 }
 
 
@@ -146,15 +172,27 @@ def test_a_damaged_font_is_refused_when_the_clinic_is_read(
     project.write("clinics/probe/MyFont.ttf", make())
     result = project.run("build", "--clinic", "probe", "--dry-run")
     assert result.exit_code == 2
-    assert (
-        "probe.toml: font.files[0]: 'MyFont.ttf' is a damaged font file: its letters could "
-        f"not be drawn ({reason}"
-    ) in result.stderr
+    assert f"probe.toml: font.files[0]: 'MyFont.ttf' {reason}" in result.stderr
+
+
+@pytest.mark.parametrize(("make", "reason"), FONT_CASES.values(), ids=FONT_CASES)
+def test_a_font_a_clinic_stylesheet_loads_gets_the_same_checks(
+    project: Project, make, reason: str
+) -> None:
+    project.clinic("probe", PROBE + '[theme]\nextra_css = "probe/extra.css"\n')
+    project.write("clinics/probe/MyFont.ttf", make())
+    project.write(
+        "clinics/probe/extra.css",
+        '@font-face { font-family: "Clinic Sans"; src: url("MyFont.ttf"); }',
+    )
+    result = project.run("build", "--clinic", "probe", "--dry-run")
+    assert result.exit_code == 2, result.output
+    assert f"probe/extra.css: line 1: 'MyFont.ttf' {reason}" in result.stderr
 
 
 def test_a_good_font_file_still_builds(project: Project) -> None:
     project.clinic("probe", PROBE + '[font]\nfamily = "My Font"\nfiles = ["probe/MyFont.ttf"]\n')
-    project.write("clinics/probe/MyFont.ttf", LATO.read_bytes())
+    project.write("clinics/probe/MyFont.ttf", SERIF.read_bytes())
     result = project.run("build", "--clinic", "probe", "--handout", HANDOUT)
     assert result.exit_code == 0, result.output
 
