@@ -22,7 +22,7 @@ from test_safety import (
     template_with_style,
 )
 
-from conftest import HANDOUT, REPO, Project, pdf_text
+from conftest import HANDOUT, REPO, Project
 from leaflets.audit import audit_sections
 from leaflets.content import load_handout
 
@@ -112,17 +112,6 @@ def test_a_template_replacing_the_body_with_look_alike_headings_fails(project: P
     for fragment in (*WHERE, "Who should not use it", "does not print the handout's words"):
         assert fragment in result.stderr
     assert not project.pdf("probe").exists()
-
-
-def test_a_template_adding_around_the_handout_builds(project: Project) -> None:
-    result = build_with_override(
-        project,
-        '{% extends "base.html" %}{% block body %}<p>Before the handout.</p>{{ super() }}'
-        "<p>After the handout.</p>{% endblock %}",
-    )
-    assert result.exit_code == 0, result.output
-    text = " ".join(pdf_text(project.pdf("probe")).split())
-    assert "Before the handout." in text and "After the handout." in text
 
 
 def test_a_template_printing_a_section_twice_fails(project: Project) -> None:

@@ -164,22 +164,22 @@ FONT_CASES = {
 }
 
 
-@pytest.mark.parametrize(("make", "reason"), FONT_CASES.values(), ids=FONT_CASES)
-def test_a_damaged_font_is_refused_when_the_clinic_is_read(
-    project: Project, make, reason: str
-) -> None:
-    project.clinic("probe", PROBE + '[font]\nfamily = "My Font"\nfiles = ["probe/MyFont.ttf"]\n')
-    project.write("clinics/probe/MyFont.ttf", make())
-    result = project.run("build", "--clinic", "probe", "--dry-run")
-    assert result.exit_code == 2
-    assert f"probe.toml: font.files[0]: 'MyFont.ttf' {reason}" in result.stderr
+# A clinic's own font comes from its file's [font] files, or from its stylesheet's @font-face.
+LOADED_BY = {
+    "clinic-file": (
+        '[font]\nfamily = "My Font"\nfiles = ["probe/MyFont.ttf"]\n',
+        "probe.toml: font.files[0]: ",
+    ),
+    "stylesheet": ('[theme]\nextra_css = "probe/extra.css"\n', "probe/extra.css: line 1: "),
+}
 
 
+@pytest.mark.parametrize(("toml", "where"), LOADED_BY.values(), ids=LOADED_BY)
 @pytest.mark.parametrize(("make", "reason"), FONT_CASES.values(), ids=FONT_CASES)
-def test_a_font_a_clinic_stylesheet_loads_gets_the_same_checks(
-    project: Project, make, reason: str
+def test_a_damaged_or_impostor_font_is_refused_when_the_clinic_is_read(
+    project: Project, make, reason: str, toml: str, where: str
 ) -> None:
-    project.clinic("probe", PROBE + '[theme]\nextra_css = "probe/extra.css"\n')
+    project.clinic("probe", PROBE + toml)
     project.write("clinics/probe/MyFont.ttf", make())
     project.write(
         "clinics/probe/extra.css",
@@ -187,7 +187,7 @@ def test_a_font_a_clinic_stylesheet_loads_gets_the_same_checks(
     )
     result = project.run("build", "--clinic", "probe", "--dry-run")
     assert result.exit_code == 2, result.output
-    assert f"probe/extra.css: line 1: 'MyFont.ttf' {reason}" in result.stderr
+    assert f"{where}'MyFont.ttf' {reason}" in result.stderr
 
 
 def test_a_good_font_file_still_builds(project: Project) -> None:

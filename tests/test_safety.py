@@ -136,15 +136,27 @@ def test_a_template_style_hiding_an_ordinary_required_section_fails_the_build(
     assert "required section 'Aftercare' does not print the handout's words" in result.stderr
 
 
-def test_template_override_changing_one_block_keeps_the_theme(project: Project) -> None:
+@pytest.mark.parametrize(
+    ("block", "template", "added"),
+    [
+        ("contact", "{{ super() }}<p>Walk-ins welcome on Saturdays.</p>", ("Walk-ins welcome",)),
+        (
+            "body",
+            "<p>Before the handout.</p>{{ super() }}<p>After it.</p>",
+            ("Before the", "After"),
+        ),
+    ],
+    ids=["after-contact", "around-the-handout"],
+)
+def test_template_override_changing_one_block_keeps_the_theme(
+    project: Project, block: str, template: str, added: tuple[str, ...]
+) -> None:
     result = build_with_override(
-        project,
-        '{% extends "base.html" %}\n'
-        "{% block contact %}{{ super() }}<p>Walk-ins welcome on Saturdays.</p>{% endblock %}",
+        project, f'{{% extends "base.html" %}}\n{{% block {block} %}}{template}{{% endblock %}}'
     )
     assert result.exit_code == 0, result.output
     text = " ".join(pdf_text(project.pdf("probe")).split())
-    assert "Walk-ins welcome on Saturdays." in text and "Contact us" in text
+    assert all(words in text for words in added) and "Contact us" in text
     assert "When to get medical help" in text
 
 
