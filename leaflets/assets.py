@@ -39,11 +39,19 @@ _FORBIDDEN_SVG = {"script", "foreignObject", "image", "feImage", "iframe"}
 
 
 def read_capped(path: Path, limit: int) -> bytes:
-    """Read a file, refusing one larger than `limit` bytes before reading it."""
+    """Read a file, refusing one larger than `limit` bytes, never reading more than that.
+
+    The size on disk is checked first; the read stops past the limit too, for files that
+    say they are empty and are not (`/proc`).
+    """
     size = path.stat().st_size
+    if size <= limit:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+        size = len(data)
     if size > limit:
         raise ValueError(f"is {size / MB:.1f} MB; the limit is {limit / MB:g} MB")
-    return path.read_bytes()
+    return data
 
 
 def check_logo(path: Path) -> str:
@@ -251,7 +259,13 @@ def _font_face_problems(sheet: Path, text: str, reserved: tuple[str, ...]) -> li
     """A clinic's own fonts, loaded by @font-face, get the checks of fonts in its file."""
     problems = []
     for target, line in _css_references(tinycss2.parse_stylesheet(text)):
-        font = (sheet.parent / unquote(urlsplit(target).path)).resolve()
+        folder = sheet.parent.resolve()
+        font = (folder / unquote(urlsplit(target).path)).resolve()
+        if not font.is_relative_to(folder):  # %2e%2e/ climbs out once unquoted
+            problems.append(
+                f"line {line}: loads '{target}'; a clinic stylesheet may load only files beside it"
+            )
+            continue
         if not font.is_file():
             problems.append(f"line {line}: font file '{target}' not found beside the stylesheet")
             continue
@@ -264,7 +278,8 @@ def _font_face_problems(sheet: Path, text: str, reserved: tuple[str, ...]) -> li
 
 def _leaves_folder(target: str) -> bool:
     parts = urlsplit(target)
-    return bool(parts.scheme or parts.netloc or target.startswith("/") or ".." in target.split("/"))
+    path = unquote(parts.path)
+    return bool(parts.scheme or parts.netloc or path.startswith("/") or ".." in path.split("/"))
 
 
 def _css_references(nodes: list) -> list[tuple[str, int]]:

@@ -12,6 +12,8 @@ safety.css, so that nothing but the audit stands between it and the PDF.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import weasyprint
 from click.testing import Result
@@ -142,7 +144,7 @@ def _laid_out(css: str, lang: str = "en") -> tuple[weasyprint.Document, object]:
 @pytest.mark.parametrize(
     ("css", "fragment"),
     [
-        (".risk-box p { font-size: 6pt !important; }", "smaller than the risk text size of 11pt"),
+        (".risk-box p { font-size: 6pt !important; }", "smaller than the 11pt its section must be"),
         (".risk-box p { color: #ddd !important; }", "contrast of"),
         (".risk-box p { visibility: hidden !important; }", "is hidden"),
         (".risk-box { transform: rotate(180deg) !important; }", "transformed"),
@@ -257,3 +259,35 @@ def test_audit_refuses_a_picture_that_is_not_the_handouts() -> None:
 def test_audit_refuses_a_risk_section_out_of_its_box() -> None:
     problems = _laid_out_changed(BOX, BOX.replace(" risk-box", ""))
     assert any("is not printed in a risk box" in p for p in problems), problems
+
+
+def _font_with_a_huge_z() -> bytes:
+    """DejaVu Serif whose 'Z' paints a block 6 em wide and 8 em deep below its line.
+
+    The font draws every letter, so it passes the font checks; its 'Z' paints far outside
+    the line box it is laid out in (a review used a ligature to the same end).
+    """
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    pen = TTGlyphPen(None)
+    for point in [(0, -16000), (12000, -16000), (12000, 1500), (0, 1500)]:
+        (pen.lineTo if point != (0, -16000) else pen.moveTo)(point)
+    pen.closePath()
+    font["glyf"][font.getBestCmap()[ord("Z")]] = pen.glyph()
+    stream = io.BytesIO()
+    font.save(stream)
+    return stream.getvalue()
+
+
+def test_glyphs_painting_outside_their_line_are_caught(project: Project) -> None:
+    project.write("clinics/probe/Brand.ttf", _font_with_a_huge_z())
+    project.clinic(
+        "probe",
+        'name = "Zed Clinic"\n[font]\nfamily = "Brand Serif"\nfiles = ["probe/Brand.ttf"]\n',
+    )
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1, result.output
+    assert "is covered by <" in result.stderr
+    assert not project.pdf("probe").exists()

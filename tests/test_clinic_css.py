@@ -258,3 +258,19 @@ def test_an_svg_logo_may_style_its_shapes_and_use_its_own_gradients(project: Pro
 def test_check_clinic_css_sees_every_line() -> None:
     problems = check_clinic_css("h2 { opacity: 0 }\n\n\nh3 { transform: none }")
     assert [problem.split(":")[0] for problem in problems] == ["line 1", "line 4"]
+
+
+@pytest.mark.parametrize(
+    "target", ["%2e%2e/%2e%2e/%2e%2e/outside/canary.txt", "fonts/%2E%2E/%2e%2e/../canary.css"]
+)
+def test_a_font_url_escaping_the_folder_is_refused_without_opening_it(
+    project: Project, target: str
+) -> None:
+    # Found by a review: the check unquoted %2e%2e only after judging the path, then read
+    # the file outside to check it as a font. The fixture fails the test if it is opened.
+    with_css(project, f'@font-face {{ font-family: "Probe Web"; src: url("{target}"); }}')
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 2, result.output
+    assert f"probe/extra.css: line 1: loads '{target}'; a clinic stylesheet may load only" in (
+        result.stderr
+    )

@@ -295,13 +295,15 @@ def test_markdown_image_without_alt_text_is_refused(project: Project) -> None:
     assert "en.md" in result.stderr and "no alt text" in result.stderr
 
 
+@pytest.mark.usefixtures("page_checks_off")  # a clinic stylesheet's fonts are checked before
 def test_a_resource_weasyprint_cannot_load_fails_the_leaflet(project: Project) -> None:
-    with_css(
+    result = build_with_override(
         project,
-        '@font-face { font-family: "Probe Missing"; src: url("missing.woff2"); }\n'
-        'h1 { font-family: "Probe Missing"; }',
+        template_with_style(
+            '@font-face { font-family: "Probe Missing"; src: url("missing.woff2"); }\n'
+            'h1 { font-family: "Probe Missing"; }'
+        ),
     )
-    result = project.run("build", "--clinic", "probe")
     assert result.exit_code == 1
     assert "missing.woff2" in result.stderr
     assert not project.pdf("probe").exists()
