@@ -327,9 +327,9 @@ def _validate(load: Callable[[Path], T], path: Path, failures: list[Failure]) ->
     """Load one file to validate it, echo the outcome, and record a failure."""
     try:
         loaded = load(path)
-    except LeafletError as error:
+    except LeafletError as error:  # an invalid file exits 2; a handout that reads badly, 1
         click.echo(f"invalid {shown(path)}", err=True)
-        failures.append(Failure(shown(path), error.format_message(), 1))
+        failures.append(Failure(shown(path), error.format_message(), error.exit_code))
         return None
     click.echo(f"ok      {shown(path)}")
     return loaded

@@ -137,7 +137,7 @@ def test_large_print_loses_no_text(examples: Path, slug: str) -> None:
 def test_pale_primary_is_refused_with_ratio_and_a_passing_shade(project: Project) -> None:
     project.clinic("probe", PROBE + '[colours]\nprimary = "#87ceeb"\n')
     result = project.run("check")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     message = result.stderr
     assert "probe.toml" in message and "colours.primary" in message and "#87ceeb" in message
     ratio = re.search(r"contrast of ([\d.]+):1", message)

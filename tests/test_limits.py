@@ -57,7 +57,7 @@ def test_a_handout_past_a_limit_is_refused_by_line(
         text = PROBE_FM.replace("+++\n\n", "x = " + "[" * 10000 + "]" * 10000 + "\n+++\n\n")
     project.write("handouts/probe-fm/en.md", text)
     result = project.run("check")
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # an invalid file: check could not read it
     assert "probe-fm/en.md: line " in result.stderr and fragment in result.stderr
     assert "Traceback" not in result.output
 
@@ -107,7 +107,7 @@ CLINIC_CASES = {
 def test_a_clinic_file_past_a_limit_is_refused(project: Project, toml: str, fragment: str) -> None:
     project.clinic("probe", toml)
     result = project.run("check")
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert fragment in result.stderr
     named = project.run("build", "--clinic", "probe", "--dry-run")
     assert named.exit_code == 2 and fragment in named.stderr
