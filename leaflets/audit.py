@@ -15,6 +15,7 @@ section must be in its risk box. Then every run of its text must be readable
 
 from __future__ import annotations
 
+import functools
 import html.parser
 import itertools
 import re
@@ -83,6 +84,7 @@ class _SectionText(html.parser.HTMLParser):
             self.text[self.current].append(data)
 
 
+@functools.lru_cache(maxsize=16)  # a batch audits the same handout for every clinic
 def handout_text(html: str) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Each section's text as the handout wrote it, and its images' sources, by heading id."""
     parser = _SectionText()

@@ -30,7 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import assets, booking, limits, palette
-from .clinic_css import RISK_BOX_FONTS
+from .clinic_css import RISK_BOX_FONTS, family_key
 from .errors import problems_error, shown
 from .glyphs import REORDERING, installed_family_file
 from .messages import describe_errors
@@ -282,6 +282,18 @@ class Font(_Strict):
     @field_validator("family", mode="after")
     @classmethod
     def _available(cls, family: str, info: ValidationInfo) -> str:
+        if "files" not in info.data:
+            return family  # the files are wrong, and said so; the family waits for them
+        if info.data["files"] and family_key(family) in {
+            family_key(name) for name in (*BUNDLED_FONTS, *RISK_BOX_FONTS)
+        }:
+            raise _error(
+                "font",
+                "'{family}' is the name of a font this project ships; font files under that "
+                "name would replace it, in the risk box too (give your font a name of its "
+                "own, such as '{family} Clinic', or leave files empty to use the installed one)",
+                family=family,
+            )
         if not info.data.get("files") and family not in BUNDLED_FONTS:
             raise _error(
                 "font",

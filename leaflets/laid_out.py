@@ -9,12 +9,14 @@ its line: so text is measured by Pango's ink extents as well as by its box.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
 SLACK = 0.5  # px of rounding in layout; no real overlap or clip is this small
+BAND = 64  # px: what paints on a page is indexed by the horizontal bands it reaches
 # The pseudo-elements whose text CSS makes up; ::first-line and ::first-letter hold real text.
 GENERATED = {"before", "after", "marker", "footnote-call", "footnote-marker"}
 Rect = tuple[float, float, float, float]
@@ -54,6 +56,28 @@ class Page:
     pictures: dict[str, list[boxes.Box]] = field(default_factory=dict)  # images in a section
     ink: list[tuple[Rect, boxes.Box]] = field(default_factory=list)  # outside the sections
     outlines: list[tuple[Rect, Rect, boxes.Box]] = field(default_factory=list)  # outer, inner
+    _bands: dict[int, list[tuple[Rect, boxes.Box | Run]]] | None = field(
+        default=None, init=False, repr=False
+    )
+
+    def near(self, rect: Rect) -> Iterator[tuple[Rect, boxes.Box | Run]]:
+        """Each piece of ink and each run of the page that may overlap `rect`, once.
+
+        A run is given by where its glyphs reach. Indexed by bands on first use: a page
+        holds hundreds of each, and every run of a risk box is held against all of them.
+        """
+        if self._bands is None:
+            self._bands = {}
+            runs = [(run.ink, run) for runs in self.runs.values() for run in runs]
+            for item in [*self.ink, *runs]:
+                for band in range(int(item[0][1] // BAND), int(item[0][3] // BAND) + 1):
+                    self._bands.setdefault(band, []).append(item)
+        seen: set[int] = set()
+        for band in range(int(rect[1] // BAND), int(rect[3] // BAND) + 1):
+            for item in self._bands.get(band, ()):
+                if id(item) not in seen:
+                    seen.add(id(item))
+                    yield item
 
 
 def read_page(number: int, page_box: boxes.PageBox, wanted: dict[str, str]) -> Page:

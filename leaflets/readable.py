@@ -8,6 +8,7 @@ direction, inside the page area, in reading order, and painted over by nothing e
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator
 
@@ -86,19 +87,19 @@ def _drawn_away(run: Run) -> Iterator[str]:
 
 def _covered(run: Run, page: Page) -> Iterator[str]:
     """What else on the page paints over the run: any ink, an outline, other text."""
-    for rect, box in page.ink:
-        if depth(run.rect, rect) > SLACK and not any(box is held for held in run.chain):
-            yield f"is covered by <{box.element_tag or 'a page box'}>"
-            return
     for outer, inner, box in page.outlines:
         if depth(run.rect, outer) > SLACK and not inside(run.rect, grown(inner, -2 * SLACK)):
             yield f"is covered by an outline on <{box.element_tag or 'a page box'}>"
             return
-    for other in (other for runs in page.runs.values() for other in runs):
-        # Lines set close may touch; text sharing a quarter of a line's height is unreadable.
-        close = 0.25 * min(run.box.height, other.box.height)
-        if other.line != run.line and depth(run.ink, other.ink) > close:
-            yield f"overlaps '{other.box.text.strip()[:30]}'"
+    for rect, item in page.near(run.ink):
+        if isinstance(item, Run):
+            # Lines set close may touch; text sharing a quarter of a line is unreadable.
+            close = 0.25 * min(run.box.height, item.box.height)
+            if item.line != run.line and depth(run.ink, rect) > close:
+                yield f"overlaps '{item.box.text.strip()[:30]}'"
+                return
+        elif depth(run.rect, rect) > SLACK and not any(item is held for held in run.chain):
+            yield f"is covered by <{item.element_tag or 'a page box'}>"
             return
 
 
@@ -125,8 +126,13 @@ def _contrast(run: Run) -> float:
             backdrop = _blend(_srgb(background), backdrop, background.alpha)
     colour = run.style["color"]
     text = _blend(_srgb(colour), backdrop, colour.alpha)
-    seen_text, seen_back = _blend(text, paper, opacity), _blend(backdrop, paper, opacity)
-    return Color("srgb", list(seen_text)).contrast(Color("srgb", list(seen_back)), method="wcag21")
+    return _ratio(_blend(text, paper, opacity), _blend(backdrop, paper, opacity))
+
+
+@functools.lru_cache(maxsize=256)
+def _ratio(text: tuple[float, ...], back: tuple[float, ...]) -> float:
+    """WCAG 2.1 contrast of two sRGB colours; a leaflet uses a handful of pairs."""
+    return Color("srgb", list(text)).contrast(Color("srgb", list(back)), method="wcag21")
 
 
 def _reads_after(earlier: Run, later: Run, direction: str) -> bool:

@@ -190,6 +190,16 @@ def test_a_damaged_or_impostor_font_is_refused_when_the_clinic_is_read(
     assert f"{where}'MyFont.ttf' {reason}" in result.stderr
 
 
+@pytest.mark.parametrize("family", ["Lato", "dejavu  sans", "Open Sans"])
+def test_a_clinic_font_may_not_take_a_shipped_family_name(project: Project, family: str) -> None:
+    # Its @font-face would stand in for the installed font of that name, in the risk box too.
+    project.clinic("probe", PROBE + f'[font]\nfamily = "{family}"\nfiles = ["probe/MyFont.ttf"]\n')
+    project.write("clinics/probe/MyFont.ttf", SERIF.read_bytes())
+    result = project.run("build", "--clinic", "probe", "--dry-run")
+    assert result.exit_code == 2, result.output
+    assert f"font.family: '{family}' is the name of a font this project ships" in result.stderr
+
+
 def test_a_good_font_file_still_builds(project: Project) -> None:
     project.clinic("probe", PROBE + '[font]\nfamily = "My Font"\nfiles = ["probe/MyFont.ttf"]\n')
     project.write("clinics/probe/MyFont.ttf", SERIF.read_bytes())
