@@ -213,7 +213,7 @@ def test_readability_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_governance_lines_are_printed(examples: Path) -> None:
     text = " ".join(pdf_text(leaflet(examples, "harbour-view")).split())
-    assert "Version 1.0. Issued 25 November 2026. Next review 25 November 2027." in text
+    assert "Version 1.1. Issued 2 December 2026. Next review 2 December 2027." in text
     assert "Reviewed by: Patient information editor" in text
     assert (
         "Approved for use at Harbour View Dermatology by Dr Amara Okafor, Consultant "

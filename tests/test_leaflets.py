@@ -43,7 +43,7 @@ def test_leaflet_text_has_clinic_sections_risks_and_footer(examples: Path, slug:
         assert word in flat.lower() or word in flat
     pages = len(PdfReader(leaflet(examples, slug)).pages)
     assert f"Page 1 of {pages}" in flat and f"Page {pages} of {pages}" in flat
-    assert f"{HANDOUT} · Version 1.0 · Review date 25 November 2027" in flat
+    assert f"{HANDOUT} · Version 1.1 · Review date 2 December 2027" in flat
     assert "large print" in flat
 
 
