@@ -168,7 +168,11 @@ def check_font(path: Path, sample: str = "", reserved: Iterable[str] = ()) -> No
             "use the font files as the foundry made them"
         )
     keys = {family_key(name) for name in reserved}
-    taken = sorted({name for name in _family_names(font) if family_key(name) in keys})
+    try:
+        names = _family_names(font)
+    except Exception as error:  # noqa: BLE001 - any failure to read its names is damage
+        raise ValueError(f"'{path.name}' is a damaged font file (its names: {error})") from None
+    taken = sorted({name for name in names if family_key(name) in keys})
     if taken:
         raise ValueError(
             f"'{path.name}' calls itself '{taken[0]}', the name of a font this project ships; "

@@ -29,7 +29,7 @@ from .readable import readability
 
 MIN_TEXT_PT = 9  # the smallest text of a required section outside the risk box
 RIGHT_TO_LEFT = {"ar", "fa", "he", "ur", "yi"}
-_MARKER = re.compile(r"\s*(?:[•◦▪▫‣⁃–-]|\d{1,3}[.)]|[a-zA-Z][.)]|[ivxlcdmIVXLCDM]{1,6}[.)])?\s*")
+_MARKER = re.compile(r"\s*(?:[•◦▪▫‣⁃–-]|\d+[.)]|[a-zA-Z]{1,3}[.)]|[ivxlcdmIVXLCDM]{1,9}[.)])?\s*")
 _JOIN = "\0"  # marks where a hyphenated word continues on the next line
 
 
@@ -42,7 +42,7 @@ def audit_sections(document: Document, handout: Handout, risk_text_pt: float) ->
         for number, page in enumerate(document.pages, start=1)
     ]
     written, images = handout_text(handout.html)
-    direction = "rtl" if handout.lang in RIGHT_TO_LEFT else "ltr"
+    direction = "rtl" if handout.lang.split("-")[0] in RIGHT_TO_LEFT else "ltr"
     problems = []
     for anchor, title in wanted.items():
         runs = [run for page in pages for run in page.runs.get(title, [])]
@@ -56,7 +56,7 @@ def audit_sections(document: Document, handout: Handout, risk_text_pt: float) ->
             # A risk section at the risk text size; any other required section readable too.
             floor = risk_text_pt if boxed else MIN_TEXT_PT
             found = readability(runs, pages, floor, direction)
-        kind = "required section" if title in meta.required_sections else "risk section"
+        kind = "risk section" if boxed else "required section"
         problems += [f"{kind} '{title}' {problem}" for problem in found[:1]]
     return problems
 

@@ -60,6 +60,11 @@ class Page:
         default=None, init=False, repr=False
     )
 
+    def _reach(self, rect: Rect) -> range:
+        """The bands a rectangle reaches, within the page (a glyph may reach much further)."""
+        top, bottom = self.area[1] - 2 * BAND, self.area[3] + 2 * BAND
+        return range(int(max(rect[1], top) // BAND), int(min(rect[3], bottom) // BAND) + 1)
+
     def near(self, rect: Rect) -> Iterator[tuple[Rect, boxes.Box | Run]]:
         """Each piece of ink and each run of the page that may overlap `rect`, once.
 
@@ -70,10 +75,10 @@ class Page:
             self._bands = {}
             runs = [(run.ink, run) for runs in self.runs.values() for run in runs]
             for item in [*self.ink, *runs]:
-                for band in range(int(item[0][1] // BAND), int(item[0][3] // BAND) + 1):
+                for band in self._reach(item[0]):
                     self._bands.setdefault(band, []).append(item)
         seen: set[int] = set()
-        for band in range(int(rect[1] // BAND), int(rect[3] // BAND) + 1):
+        for band in self._reach(rect):
             for item in self._bands.get(band, ()):
                 if id(item) not in seen:
                     seen.add(id(item))
@@ -121,9 +126,9 @@ def _visit(
             )
         else:
             page.ink.append((ink, box))
-    elif section is None and _paints(box):
+    elif _paints(box):  # in a section too: a later box's background may cover earlier text
         page.ink.append((_border_rect(box), box))
-    elif section and isinstance(box, boxes.ReplacedBox):
+    if section and isinstance(box, boxes.ReplacedBox):
         page.pictures.setdefault(section, []).append(box)
     outline = box.style["outline_width"] if box.style["outline_style"] != "none" else 0
     if outline and not isinstance(box, boxes.TextBox):

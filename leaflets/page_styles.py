@@ -1,24 +1,24 @@
-"""What a clinic's templates put on the page: the handout whole, and CSS held to the allowlist.
+"""What a clinic's templates put on the page: the handout once, and CSS held to the allowlist.
 
 A template override can write `<style>`, `style="..."` and `<link>` as well as text, which
-would put any CSS on the page past the checks `extra_css` gets; and it can print the
-handout's HTML changed (`handout.html.replace(...)`), or twice. So the rendered page is
-checked before layout: it must hold the handout's HTML exactly once, as made from the
-Markdown; its `<style>` elements are held to the clinic stylesheet allowlist
-(`clinic_css.py`); a `style` attribute, a `<base>` or a `<link>` other than the theme's own
-stylesheet links is refused. The page is parsed by tinyhtml5, the parser WeasyPrint uses,
-so no comment or script trick can hide a `<style>` from this check and show it to layout.
+would put any CSS on the page past the checks `extra_css` gets; and it could hide the
+handout in a comment, or print it twice. So the rendered page is checked before layout.
+It must print the handout's placeholder exactly once, as an element: the handout's own
+HTML replaces it afterwards, so a template never sees that HTML and cannot edit it. Its
+`<style>` elements are held to the clinic stylesheet allowlist (`clinic_css.py`); a
+`style` attribute, a `<base>` or a `<link>` other than the theme's own stylesheet links is
+refused. The page is parsed by tinyhtml5, the parser WeasyPrint uses, so no comment or
+script trick can hide a `<style>` from this check and show it to layout.
 """
 
 from __future__ import annotations
-
-import re
 
 import tinyhtml5
 
 from .branding import BUNDLED_FONTS
 from .clinic_css import check_clinic_css
 from .content import Handout
+from .template_data import HANDOUT_PLACEHOLDER
 
 
 def check_page_styles(html: str, stylesheets: list[str]) -> list[str]:
@@ -55,30 +55,24 @@ def check_page_styles(html: str, stylesheets: list[str]) -> list[str]:
 
 
 def check_handout_printed(html: str, handout: Handout) -> str | None:
-    """Why the page does not print the handout's HTML exactly once, unchanged; None if it does.
+    """Why the page does not print `{{ handout.html }}` once, as an element; None if it does.
 
-    When it is changed or left out, the sections that are not on the page as written are
-    named, required ones first.
+    Templates print a placeholder (`template_data.HANDOUT_PLACEHOLDER`), which the handout's
+    own HTML replaces after templating: one copy, as a real element, not in a comment or as
+    text. Otherwise the handout's sections, required ones named, would be missing.
     """
-    copies = html.count(handout.html)
-    if copies == 1:
-        return None
-    if copies > 1:
-        return (
-            f"prints the handout {copies} times; a template may print {{{{ handout.html }}}} once"
-        )
-    chunks = {
-        anchor[1]: chunk.rstrip()
-        for chunk in re.split(r"(?=<section )", str(handout.html))
-        if (anchor := re.search(r'<h2 id="([^"]+)"', chunk))
-    }
-    required = handout.required_ids()
-    lost = [t for t, anchor in required.items() if chunks.get(anchor, "") not in html]
-    lost += [
-        s.title for s in handout.sections if s.title not in required and chunks[s.id] not in html
+    marker = HANDOUT_PLACEHOLDER
+    elements = [
+        element
+        for element in tinyhtml5.parse(html, namespace_html_elements=False).iter()
+        if isinstance(element.tag, str) and element.get("class") == "handout-goes-here"
     ]
-    sections = ", ".join(f"'{title}'" for title in lost) or "its text between sections"
+    if html.count(marker) == 1 and len(elements) == 1:
+        return None
+    sections = ", ".join(f"'{title}'" for title in handout.meta.required_sections)
     return (
-        f"does not print the handout as written ({sections} missing or changed): a template "
-        "may add before or after {{ handout.html }}, not change it or leave it out"
+        f"does not print {{{{ handout.html }}}} once, as it is ({html.count(marker)} copies"
+        f"{', in a comment or as text' if len(elements) != html.count(marker) else ''}), so "
+        f"the handout's sections ({sections or 'all of them'}) would be missing or changed: "
+        "a template may add before or after it, not change, hide or repeat it"
     )

@@ -71,6 +71,14 @@ def _drawn_away(run: Run) -> Iterator[str]:
         name = box.element_tag or "the page"
         if "line-through" in box.style["text_decoration_line"]:
             yield f"is struck through (text-decoration on {name})"
+        lines = {"underline", "overline"} & set(box.style["text_decoration_line"] or ())
+        if lines and (
+            box.style["text_decoration_thickness"] not in ("auto", "from-font")
+            or box.style["text_underline_offset"] != "auto"
+        ):
+            yield f"has its {min(lines)} moved or thickened over it (on {name})"
+        if any(image[0] != "none" for image in box.style["background_image"]):
+            yield f"is printed over a background image (on {name}), whose contrast is unknown"
         if box.style["transform"]:
             yield f"is transformed (transform on {name})"
         if box.style["mask_border_source"][0] != "none":
@@ -98,7 +106,11 @@ def _covered(run: Run, page: Page) -> Iterator[str]:
             if item.line != run.line and depth(run.ink, rect) > close:
                 yield f"overlaps '{item.box.text.strip()[:30]}'"
                 return
-        elif depth(run.rect, rect) > SLACK and not any(item is held for held in run.chain):
+        elif (
+            item is not run.box
+            and depth(run.rect, rect) > SLACK
+            and not any(item is held for held in run.chain)
+        ):
             yield f"is covered by <{item.element_tag or 'a page box'}>"
             return
 

@@ -18,6 +18,10 @@ from markupsafe import Markup
 from .branding import Branding
 from .content import Handout
 
+# What a template prints for the handout: the handout's own HTML goes in its place after
+# templating, so no template can edit it; page_styles.check_handout_printed checks it is
+# printed once, as an element.
+HANDOUT_PLACEHOLDER = Markup('<div class="handout-goes-here"></div>')
 # The kinds of value a template may reach; Markup is a str.
 DATA_TYPES = (str, int, float, bool, datetime.date, type(None))
 CONTAINERS = (list, tuple, dict)
@@ -45,7 +49,7 @@ def handout_data(handout: Handout) -> dict[str, Any]:
     return {
         "id": handout.meta.id,
         "lang": handout.lang,
-        "html": handout.html,
+        "html": HANDOUT_PLACEHOLDER,
         "sections": [{"title": s.title, "id": s.id} for s in handout.sections],
     }
 

@@ -23,7 +23,7 @@ from .content import Handout
 from .errors import LeafletError, shown
 from .i18n import format_date, translations
 from .page_styles import check_handout_printed, check_page_styles
-from .template_data import CONTAINERS, DATA_TYPES, page_context
+from .template_data import CONTAINERS, DATA_TYPES, HANDOUT_PLACEHOLDER, page_context
 
 PAGE = "leaflet.html"
 
@@ -118,8 +118,11 @@ def render_page(
     except jinja2.TemplateError as error:
         raise LeafletError(_describe(error, branding, templates)) from None
     own = branding.theme.templates
-    problems = [f"has {problem}" for problem in check_page_styles(html, stylesheets)] if own else []
-    problems.insert(0, check_handout_printed(html, handout))
+    problems = [check_handout_printed(html, handout)]
+    html = html.replace(HANDOUT_PLACEHOLDER, handout.html)
+    problems += (
+        [f"has {problem}" for problem in check_page_styles(html, stylesheets)] if own else []
+    )
     problems = [problem for problem in problems if problem]
     if problems:
         where = (

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 
+import pdfplumber
 import pytest
 import weasyprint
 from click.testing import Result
@@ -45,7 +46,7 @@ REFUSED = [
         "pulled-over",
         ".risk-box + .section { margin-top: -120pt; position: relative; z-index: 5; "
         "background: white; }",
-        "overlaps",
+        "is covered by <section>",
     ),
     ("after-content", ".risk-box p::after { content: ' (not really)'; }", "not in the handout"),
     ("before-heading", ".risk-box h2::before { content: 'Optional: '; }", "not in the handout"),
@@ -67,6 +68,37 @@ NEUTRALISED = [
     ("white-text", ".risk-box, .risk-box * { color: #fff8e1; }"),
     ("hidden", ".risk-box { visibility: hidden; display: none; }"),
     ("squashed-lines", ".risk-box * { line-height: 0; }"),
+    (
+        "underline-blot",
+        ".risk-box p { text-decoration: underline; text-decoration-thickness: .55em; "
+        "text-underline-offset: -.55em; text-decoration-color: #fff8e1; }",
+    ),
+]
+# Found by a code review: painting that hides text in any required section, risk or not.
+ANY_SECTION = [
+    (
+        "background-pulled-over",
+        ".risk-box + .section:not(.risk-box) { margin-top: -120pt; padding-top: 120pt; "
+        "position: relative; z-index: 5; background: white; }",
+        "is covered by <section>",
+    ),
+    (
+        "background-over-a-heading",
+        "#aftercare ~ p { position: relative; background: white; margin-top: -30pt; "
+        "padding-top: 30pt; }",
+        "required section 'Aftercare' is not readable",
+    ),
+    (
+        "underline-moved-up",
+        ".risk-box + .section h2 { text-decoration: underline; text-decoration-thickness: 60pt; "
+        "text-underline-offset: -80pt; text-decoration-color: #fff8e1; }",
+        "has its underline moved or thickened over it",
+    ),
+    (
+        "background-image",
+        ".section:not(.risk-box) { background-image: linear-gradient(#222, #222); }",
+        "is printed over a background image",
+    ),
 ]
 
 
@@ -97,6 +129,19 @@ def test_an_attack_safety_css_beats_leaves_the_risk_text_readable(
 
 
 @pytest.mark.usefixtures("page_checks_off")
+@pytest.mark.usefixtures("page_checks_off")
+@pytest.mark.parametrize(
+    ("css", "fragment"), [c[1:] for c in ANY_SECTION], ids=[c[0] for c in ANY_SECTION]
+)
+def test_painting_over_any_required_section_fails_the_leaflet(
+    project: Project, css: str, fragment: str
+) -> None:
+    result = with_style(project, css)
+    assert result.exit_code == 1, result.output
+    assert fragment in result.stderr
+    assert not project.pdf("probe").exists()
+
+
 def test_a_template_replacing_the_body_with_look_alike_headings_fails(project: Project) -> None:
     sections = "".join(
         f'<section class="section risk-box"><h2 id="{anchor}">{title}</h2>'
@@ -226,31 +271,54 @@ SVG = (
 )
 NEXT_SECTION = '</section><section class="section"><h2 id="using-a-roller-safely">'
 BOX = '<section class="section risk-box"><h2 id="when-to-get-medical-help">'
-REVIEW = {
+# Rewriting handout.html in a template: the template now sees only a placeholder, which
+# the handout replaces after templating, so the rewrite finds nothing to change.
+REWRITES = {
     "svg-painted-into-a-box": (
         "{% set svg = '" + SVG + "' %}{% set end = '" + NEXT_SECTION + "' %}"
         '{% extends "base.html" %}{% block body %}'
-        "{{ handout.html.replace(end|safe, (svg ~ end)|safe) }}{% endblock %}",
-        "does not print the handout as written",
+        "{{ handout.html.replace(end|safe, (svg ~ end)|safe) }}{% endblock %}"
     ),
     "box-class-removed": (
         '{% extends "base.html" %}{% block body %}{{ handout.html.replace(\''
         + BOX
         + "'|safe, '"
         + BOX.replace(" risk-box", "")
-        + "'|safe) }}{% endblock %}",
-        "does not print the handout as written",
+        + "'|safe) }}{% endblock %}"
     ),
+}
+REFUSED_BEFORE_LAYOUT = {
     "comment-hides-a-style": (
         '{% extends "base.html" %}{% block styles %}{{ super() }}<!-- a --!><style>'
         ".risk-box > * { outline: 150px solid #fff8e1; outline-offset: -150px }</style>"
         "<!-- b -->{% endblock %}",
         "<style> element 1: line 1: selector '.risk-box > *'",
     ),
+    "handout-in-a-comment": (
+        '{% extends "base.html" %}{% block body %}<!--{{ handout.html }}-->{% endblock %}',
+        "does not print {{ handout.html }} once, as it is (1 copies, in a comment or as text)",
+    ),
+    "handout-as-text": (
+        '{% extends "base.html" %}{% block body %}{{ handout.html|striptags }}{% endblock %}',
+        "does not print {{ handout.html }} once, as it is (0 copies",
+    ),
 }
 
 
-@pytest.mark.parametrize(("template", "fragment"), REVIEW.values(), ids=REVIEW.keys())
+@pytest.mark.parametrize("template", REWRITES.values(), ids=REWRITES.keys())
+def test_a_template_rewriting_the_handout_changes_nothing(project: Project, template: str) -> None:
+    result = build_with_override(project, template)
+    assert result.exit_code == 0, result.output
+    pdf = project.pdf("probe")
+    for phrase in ("Talk to a professional first", "Rare or lasting", "Call 999 or go to A&E"):
+        assert drawn_dark_and_readable(pdf, phrase, min_size=11), phrase
+    with pdfplumber.open(pdf) as document:
+        assert all(not page.images for page in document.pages)  # no SVG drawn anywhere
+
+
+@pytest.mark.parametrize(
+    ("template", "fragment"), REFUSED_BEFORE_LAYOUT.values(), ids=REFUSED_BEFORE_LAYOUT.keys()
+)
 def test_the_review_attacks_are_refused(project: Project, template: str, fragment: str) -> None:
     result = build_with_override(project, template)
     assert result.exit_code == 1, result.output

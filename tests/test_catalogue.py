@@ -509,7 +509,7 @@ CASES = [
             "Risks and side effects</h2><p>None.</p></section>{% endblock %}",
         },
         (1,),
-        ("probe", "'Risks and side effects'", "does not print the handout as written"),
+        ("probe", "'Risks and side effects'", "does not print {{ handout.html }} once, as it is"),
     ),
     Case(
         "SEC-04",

@@ -155,12 +155,23 @@ def calling_itself_lato() -> bytes:
     return saved(font)
 
 
+def damaged_names() -> bytes:
+    """A good serif whose name table is said to run past the end of the file."""
+    data = bytearray(SERIF.read_bytes())
+    for index in range(struct.unpack(">H", data[4:6])[0]):
+        entry = 12 + 16 * index
+        if data[entry : entry + 4] == b"name":
+            data[entry + 12 : entry + 16] = struct.pack(">I", len(data))
+    return bytes(data)
+
+
 DAMAGED = "is a damaged font file: its letters could not be drawn ("
 FONT_CASES = {
     "garbage-glyphs": (garbage_glyphs, DAMAGED + "the letter '"),
     "empty-glyphs": (empty_glyphs, DAMAGED + "every letter is empty and would print as a blank"),
     "one-blank-letter": (one_blank_letter, DAMAGED + "'e' would print as a blank)"),
     "calls-itself-lato": (calling_itself_lato, "calls itself 'Lato', the name of a font this"),
+    "damaged-names": (damaged_names, "is a damaged font file (its names:"),
 }
 
 
