@@ -129,7 +129,6 @@ def test_an_attack_safety_css_beats_leaves_the_risk_text_readable(
 
 
 @pytest.mark.usefixtures("page_checks_off")
-@pytest.mark.usefixtures("page_checks_off")
 @pytest.mark.parametrize(
     ("css", "fragment"), [c[1:] for c in ANY_SECTION], ids=[c[0] for c in ANY_SECTION]
 )
@@ -142,6 +141,7 @@ def test_painting_over_any_required_section_fails_the_leaflet(
     assert not project.pdf("probe").exists()
 
 
+@pytest.mark.usefixtures("page_checks_off")  # else refused before layout, not naming sections
 def test_a_template_replacing_the_body_with_look_alike_headings_fails(project: Project) -> None:
     sections = "".join(
         f'<section class="section risk-box"><h2 id="{anchor}">{title}</h2>'
