@@ -171,7 +171,7 @@ def text_ink(box: boxes.TextBox) -> Rect:
     layout = box.pango_layout
     layout.reactivate(box.style)
     try:
-        line, _ = layout.get_first_line()
+        line = pango.pango_layout_get_line_readonly(layout.layout, 0)  # the box's own line
         ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
         pango.pango_layout_line_get_extents(line, ink, logical)
     finally:
