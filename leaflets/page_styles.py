@@ -21,58 +21,50 @@ from .content import Handout
 from .template_data import HANDOUT_PLACEHOLDER
 
 
-def check_page_styles(html: str, stylesheets: list[str]) -> list[str]:
-    """Every problem with the CSS and links in a rendered page, in clinic staff's words.
+def check_page(html: str, stylesheets: list[str], handout: Handout) -> list[str]:
+    """Every problem with a page a clinic's templates made, before the handout goes in.
 
+    The page must hold the placeholder (`template_data.HANDOUT_PLACEHOLDER`) once, as an
+    element, not in a comment or as text; its CSS and links are held to the allowlist.
     `stylesheets` are the links the theme itself writes (the clinic's checked extra_css).
+    The handout's own HTML, sanitised, holds no CSS or links, so this one parse is enough.
     """
-    problems, sheets = [], 0
+    problems, sheets, placeholders = [], 0, 0
     for element in tinyhtml5.parse(html, namespace_html_elements=False).iter():
         if not isinstance(element.tag, str):
             continue  # a comment
         tag = element.tag.rpartition("}")[2]
+        placeholders += element.get("class") == "handout-goes-here"
         if element.get("style") is not None:
             problems.append(
-                f"a style attribute on <{tag}> is not allowed; give the element a class and "
-                "style it in the clinic's extra_css"
+                f"has a style attribute on <{tag}>, which is not allowed; give the element a class "
+                "and style it in the clinic's extra_css"
             )
         if tag == "style":
             sheets += 1
             problems += [
-                f"<style> element {sheets}: {problem}"
+                f"has <style> element {sheets}: {problem}"
                 for problem in check_clinic_css("".join(element.itertext()), BUNDLED_FONTS)
             ]
         elif tag == "base":
-            problems.append("<base> is not allowed: it would change where files load from")
+            problems.append(
+                "has <base>, which is not allowed: it would change where files load from"
+            )
         elif tag == "link" and (
             element.get("rel") != "stylesheet" or element.get("href") not in stylesheets
         ):
             problems.append(
-                f'<link rel="{element.get("rel")}" href="{element.get("href")}"> is not '
-                "allowed; a clinic's styles go in its extra_css"
+                f'has <link rel="{element.get("rel")}" href="{element.get("href")}">, which is '
+                "not allowed; a clinic's styles go in its extra_css"
             )
+    copies = html.count(HANDOUT_PLACEHOLDER)
+    if copies != 1 or placeholders != 1:
+        sections = ", ".join(f"'{title}'" for title in handout.meta.required_sections)
+        problems.insert(
+            0,
+            f"does not print {{{{ handout.html }}}} once, as it is ({copies} copies"
+            f"{', in a comment or as text' if placeholders != copies else ''}), so the "
+            f"handout's sections ({sections or 'all of them'}) would be missing or changed: "
+            "a template may add before or after it, not change, hide or repeat it",
+        )
     return problems
-
-
-def check_handout_printed(html: str, handout: Handout) -> str | None:
-    """Why the page does not print `{{ handout.html }}` once, as an element; None if it does.
-
-    Templates print a placeholder (`template_data.HANDOUT_PLACEHOLDER`), which the handout's
-    own HTML replaces after templating: one copy, as a real element, not in a comment or as
-    text. Otherwise the handout's sections, required ones named, would be missing.
-    """
-    marker = HANDOUT_PLACEHOLDER
-    elements = [
-        element
-        for element in tinyhtml5.parse(html, namespace_html_elements=False).iter()
-        if isinstance(element.tag, str) and element.get("class") == "handout-goes-here"
-    ]
-    if html.count(marker) == 1 and len(elements) == 1:
-        return None
-    sections = ", ".join(f"'{title}'" for title in handout.meta.required_sections)
-    return (
-        f"does not print {{{{ handout.html }}}} once, as it is ({html.count(marker)} copies"
-        f"{', in a comment or as text' if len(elements) != html.count(marker) else ''}), so "
-        f"the handout's sections ({sections or 'all of them'}) would be missing or changed: "
-        "a template may add before or after it, not change, hide or repeat it"
-    )

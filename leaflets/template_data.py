@@ -19,7 +19,7 @@ from .branding import Branding
 from .content import Handout
 
 # What a template prints for the handout: the handout's own HTML goes in its place after
-# templating, so no template can edit it; page_styles.check_handout_printed checks it is
+# templating, so no template can edit it; page_styles.check_page checks it is
 # printed once, as an element.
 HANDOUT_PLACEHOLDER = Markup('<div class="handout-goes-here"></div>')
 # The kinds of value a template may reach; Markup is a str.

@@ -22,7 +22,7 @@ from .branding import Branding
 from .content import Handout
 from .errors import LeafletError, shown
 from .i18n import format_date, translations
-from .page_styles import check_handout_printed, check_page_styles
+from .page_styles import check_page
 from .template_data import CONTAINERS, DATA_TYPES, HANDOUT_PLACEHOLDER, page_context
 
 PAGE = "leaflet.html"
@@ -117,17 +117,13 @@ def render_page(
         html = env.get_template(PAGE).render(page_context(branding, handout, stylesheets, qr))
     except jinja2.TemplateError as error:
         raise LeafletError(_describe(error, branding, templates)) from None
-    own = branding.theme.templates
-    problems = [check_handout_printed(html, handout)]
+    own = branding.theme.templates  # the theme's own page is ours, and tested
+    problems = check_page(html, stylesheets, handout) if own else []
     html = html.replace(HANDOUT_PLACEHOLDER, handout.html)
-    problems += (
-        [f"has {problem}" for problem in check_page_styles(html, stylesheets)] if own else []
-    )
-    problems = [problem for problem in problems if problem]
     if problems:
         where = (
             f"clinic '{branding.slug}', handout '{handout.meta.id}' ({lang}): "
-            f"the page made by {shown(own or templates)}/"
+            f"the page made by {shown(own)}/"
         )
         raise LeafletError(f"{where} {problems[0]}", [f"{where} {p}" for p in problems[1:]])
     return html

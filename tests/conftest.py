@@ -178,8 +178,7 @@ def page_checks_off(monkeypatch: pytest.MonkeyPatch) -> None:
     the glyph check): each must hold on its own. Workers are forked from the test process,
     so they inherit the patches.
     """
-    monkeypatch.setattr("leaflets.theme.check_page_styles", lambda html, sheets: [])
-    monkeypatch.setattr("leaflets.theme.check_handout_printed", lambda html, handout: None)
+    monkeypatch.setattr("leaflets.theme.check_page", lambda html, sheets, handout: [])
 
 
 @pytest.fixture(scope="session")

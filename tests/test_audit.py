@@ -244,12 +244,12 @@ def test_audit_passes_the_handout_as_the_theme_lays_it_out(lang: str) -> None:
         (template_with_style(NEUTRALISED[0][1]), "<style> element 1: line 1: selector '.risk-box'"),
         (
             '{% extends "base.html" %}{% block intro %}<p style="opacity: 0">x</p>{% endblock %}',
-            "a style attribute on <p> is not allowed",
+            "a style attribute on <p>, which is not allowed",
         ),
         (
             '{% extends "base.html" %}{% block head %}{{ super() }}'
             '<link rel="attachment" href="file:///etc/hostname">{% endblock %}',
-            '<link rel="attachment" href="file:///etc/hostname"> is not allowed',
+            '<link rel="attachment" href="file:///etc/hostname">, which is not allowed',
         ),
     ],
     ids=["style-property", "style-selector", "style-attribute", "link"],
