@@ -45,6 +45,13 @@ def instead_of_rendering(monkeypatch: pytest.MonkeyPatch, slug: str, action) -> 
     monkeypatch.setattr(build_module, "make_leaflet", patched)
 
 
+def beside_a_good_clinic(project: Project, slug: str, toml: str) -> None:
+    """The probe handout, a good clinic built first, and the clinic `slug` under test."""
+    project.clinic("aa-good", GOOD)
+    project.clinic(slug, toml)
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+
+
 def test_layout_is_stopped_at_the_page_after_the_paper_budget(project: Project) -> None:
     project.clinic("probe", GOOD)
     long_handout(project)
@@ -67,9 +74,7 @@ def test_layout_is_stopped_past_max_pages(project: Project) -> None:
 def test_a_leaflet_past_the_time_limit_is_stopped_and_the_batch_goes_on(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project.clinic("aa-good", GOOD)
-    project.clinic("zz-slow", 'name = "Slow Probe Clinic"\n')
-    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    beside_a_good_clinic(project, "zz-slow", 'name = "Slow Probe Clinic"\n')
 
     def hangs() -> bytes:
         threading.Event().wait(60)  # a render that hangs; unstopped, it ends after a minute
@@ -113,9 +118,7 @@ def test_a_worker_that_dies_fails_only_its_leaflet(
 def test_an_internal_error_fails_only_its_leaflet_without_a_traceback(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project.clinic("aa-good", GOOD)
-    project.clinic("zz-bug", 'name = "Buggy Probe Clinic"\n')
-    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    beside_a_good_clinic(project, "zz-bug", 'name = "Buggy Probe Clinic"\n')
     instead_of_rendering(monkeypatch, "zz-bug", lambda: 1 / 0)
     result = build_probe(project)
     assert result.exit_code == 1
@@ -202,13 +205,13 @@ def test_an_unreadable_handout_fails_only_its_leaflets(project: Project) -> None
 
 def hostile_template(project: Project, block: str, html: str) -> None:
     """Clinic 'probe' with its own leaflet.html adding `html` to the theme's `block`."""
-    project.clinic("aa-good", GOOD)
-    project.clinic("probe", 'name = "Probe Clinic"\n[theme]\ntemplates = "probe/templates"\n')
+    beside_a_good_clinic(
+        project, "probe", 'name = "Probe Clinic"\n[theme]\ntemplates = "probe/templates"\n'
+    )
     project.write(
         "clinics/probe/templates/leaflet.html",
         f'{{% extends "base.html" %}}{{% block {block} %}}{{{{ super() }}}}{html}{{% endblock %}}',
     )
-    project.write("handouts/probe-fm/en.md", PROBE_FM)
 
 
 @pytest.mark.parametrize(
@@ -269,9 +272,7 @@ def test_a_template_weasyprint_cannot_render_fails_only_its_leaflet(
 def test_ctrl_c_exits_130_keeping_what_was_written(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project.clinic("aa-good", GOOD)
-    project.clinic("zz-stop", 'name = "Stopped Probe Clinic"\n')
-    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    beside_a_good_clinic(project, "zz-stop", 'name = "Stopped Probe Clinic"\n')
 
     def interrupted() -> bytes:
         raise KeyboardInterrupt
