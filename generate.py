@@ -304,7 +304,9 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
         return
     failures: list[Failure] = []
     for path in map(project.clinic_file, project.clinic_slugs()):
-        _validate(load_branding, path, failures)
+        branding = _validate(load_branding, path, failures)
+        for warning in branding.untranslated() if branding else []:
+            click.echo(f"warning: {warning}", err=True)
     rows = []
     for handout_id in project.handout_ids():
         english = None

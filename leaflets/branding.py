@@ -336,18 +336,32 @@ class Theme(_Strict):
     ) = None
 
 
+class ClinicText(_Strict):
+    """The clinic's own words, in one language: a `[translations.<lang>]` table."""
+
+    approver: Line | None = None
+    footer_note: Line | None = None
+    feedback: Line | None = None
+    opening_hours: Line | None = None
+
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+
+
 class Branding(_Strict):
     """One clinic's validated branding."""
 
     name: ClinicName
     paper: Literal[PAPERS] = "A4"
     bleed_mm: Annotated[float, AfterValidator(_bleed)] = 3.0
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
-    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = []
+    language: Language = "en"
+    languages: list[Language] = []
     approver: Line | None = None
     approved_on: datetime.date | None = None
     large_print: bool = False
     footer_note: Line | None = None
+    feedback: Line | None = None  # how patients tell the clinic what they think
+    translations: dict[Language, ClinicText] = {}
     logo: Logo | None = None
     colours: Colours = Colours()
     font: Font = Font()
@@ -367,6 +381,33 @@ class Branding(_Strict):
     def model_post_init(self, context: dict | None) -> None:
         """Remember which file this came from (never a key a clinic file can set)."""
         self._file = Path((context or {}).get("clinic_file", "clinics/unsaved.toml"))
+
+    def text(self, lang: str) -> ClinicText:
+        """The clinic's own words for a leaflet in `lang`: its translation, else as written."""
+        own = self.translations.get(lang, ClinicText()).model_dump(exclude_none=True)
+        return self._own_words().model_copy(update=own)
+
+    def untranslated(self) -> list[str]:
+        """Where a language the clinic builds would print the clinic's words untranslated."""
+        written = set(self._own_words().model_dump(exclude_none=True))
+        problems = []
+        for lang in dict.fromkeys(self.languages):
+            given = self.translations.get(lang, ClinicText()).model_dump(exclude_none=True)
+            if lang != self.language and (missing := sorted(written - set(given))):
+                problems.append(
+                    f"{shown(self.file)}: builds '{lang}' leaflets, but [translations.{lang}] "
+                    f"does not give {', '.join(missing)}, so they print in '{self.language}'"
+                )
+        return problems
+
+    def _own_words(self) -> ClinicText:
+        """The clinic's words as the file writes them, in its own `language`."""
+        return ClinicText(
+            approver=self.approver,
+            footer_note=self.footer_note,
+            feedback=self.feedback,
+            opening_hours=self.contact.opening_hours,
+        )
 
     @property
     def file(self) -> Path:

@@ -9,6 +9,7 @@ own folder, with alt text.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -56,6 +57,7 @@ _TAGS = {
 }
 _ATTRIBUTES = {
     "section": {"class"},
+    "p": {"class"},  # only "lead-in", set below: raw HTML is not Markdown here
     "h2": {"id"},
     "h3": {"id"},
     "a": {"href", "title"},
@@ -83,6 +85,8 @@ class HandoutMeta(BaseModel):
     reading_grade_max: float = 8.0
     reading_ease_min: float = 70.0
     reviewed_by: Text | None = None
+    # Questions a patient may want to ask the clinic, printed on the back page.
+    questions: Annotated[list[Text], Field(max_length=6)] = []
     translates: Annotated[str, Field(min_length=1, max_length=20)] | None = None
 
     @model_validator(mode="after")
@@ -254,6 +258,10 @@ class _Sectioner(markdown.treeprocessors.Treeprocessor):
                 child.set("id", section.id)  # checks.py looks for it on the rendered pages
                 current = ET.SubElement(root, "section", {"class": f"section{boxed}"})
             current.append(child)
+        for parent in root.iter():
+            for child, after in itertools.pairwise(parent):
+                if child.tag == "p" and after.tag in ("ul", "ol"):
+                    child.set("class", "lead-in")  # kept with its list (styles/base.css)
 
     def _check_image(self, image: ET.Element) -> None:
         target = image.get("src", "")

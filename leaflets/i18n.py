@@ -38,9 +38,14 @@ def translations(lang: str, folder: Path = LOCALE) -> gettext.NullTranslations:
     return gettext.GNUTranslations(compiled)
 
 
-def format_date(value: datetime.date, lang: str) -> str:
-    """`value` as `lang` writes dates: '25 November 2027', '25 de noviembre de 2027'."""
-    return babel_format_date(value, format="long", locale=BABEL_LOCALES.get(lang, lang))
+def format_date(value: datetime.date, length: str = "long", *, lang: str) -> str:
+    """`value` as `lang` writes dates: '25 November 2027', '25 de noviembre de 2027'.
+
+    `length` "medium" is shorter, for the running footer: '25 Nov 2027', '25 nov 2027'.
+    """
+    if length not in ("long", "medium"):
+        raise ValueError(f"a date is written 'long' or 'medium', not {length!r}")
+    return babel_format_date(value, format=length, locale=BABEL_LOCALES.get(lang, lang))
 
 
 def css_string(text: str) -> str:
@@ -60,5 +65,5 @@ def page_labels_css(lang: str, overdue: bool) -> str:
     css = f"@page {{ @bottom-right {{ content: {numbers}; }} }}\n"
     if overdue:
         mark = css_string(_("Review overdue"))
-        css += f"@page {{ @top-right {{ content: {mark}; }} }}\n"
+        css += f"@page {{ @bottom-center {{ content: {mark}; }} }}\n"
     return css

@@ -17,7 +17,7 @@ from .branding import Branding
 from .checks import MAX_PAGES, check_leaflet
 from .content import Handout
 from .errors import LeafletError, shown
-from .i18n import page_labels_css
+from .i18n import css_string, page_labels_css
 from .project import Project
 from .theme import render_page
 
@@ -102,15 +102,18 @@ def variants_for(branding: Branding, options: Options) -> list[Variant]:
     return variants
 
 
-def risk_css(variant: Variant) -> str:
-    """The risk box's sizes, for safety.css to use.
+def risk_css(variant: Variant, family: str) -> str:
+    """The risk box's sizes and font, for safety.css to use.
 
     A user stylesheet's !important on the box and on everything in it: a custom property
-    declared by a clinic on the box itself would otherwise beat one set on `:root`.
+    declared by a clinic on the box itself would otherwise beat one set on `:root`. The
+    font is the clinic's validated one, so a leaflet has one typeface (every font a clinic
+    can load has had every letter drawn, assets.check_font).
     """
     return (
         f".risk-box, .risk-box * {{ --risk-text-size: {variant.risk_text_pt:g}pt !important; "
-        f"--risk-heading-size: {variant.risk_heading_pt:g}pt !important; }}\n"
+        f"--risk-heading-size: {variant.risk_heading_pt:g}pt !important; "
+        f'font-family: {css_string(family)}, "DejaVu Sans", sans-serif !important; }}\n'
     )
 
 
@@ -133,7 +136,7 @@ def make_leaflet(
     if options.paper:
         branding = branding.model_copy(update={"paper": options.paper})
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
-    page_css = page_labels_css(handout.lang, overdue) + risk_css(variant)
+    page_css = page_labels_css(handout.lang, overdue) + risk_css(variant, branding.font.family)
     if variant == PRINT_SHOP:
         bleed = f"{branding.bleed_mm:g}mm"
         page_css += f":root {{ --bleed: {bleed}; }} @page {{ bleed: {bleed}; }}"
@@ -142,7 +145,7 @@ def make_leaflet(
     )
     fonts = FontConfiguration()
     extra = [branding.theme.extra_css.as_uri()] if branding.theme.extra_css else []
-    html = render_page(project.templates, branding, handout, extra)
+    html = render_page(project.templates, branding, handout, extra, variant.name)
     stylesheets = pdf.stylesheets_for(
         project.styles, branding, sheets, fetcher, fonts, variant_css=page_css
     )

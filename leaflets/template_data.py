@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .branding import Branding
-from .content import Handout
+from .content import Handout, section_id
 
 # What a template prints for the handout: the handout's own HTML goes in its place after
 # templating, so no template can edit it; page_styles.check_page checks it is
@@ -27,30 +27,38 @@ DATA_TYPES = (str, int, float, bool, datetime.date, type(None))
 CONTAINERS = (list, tuple, dict)
 
 
-def clinic_data(branding: Branding) -> dict[str, Any]:
-    """The clinic as a template sees it."""
+def clinic_data(branding: Branding, lang: str) -> dict[str, Any]:
+    """The clinic as a template sees it, in the leaflet's language `lang`."""
     logo = branding.logo
+    words = branding.text(lang)
     return {
         "slug": branding.slug,
         "name": branding.name,
         "paper": branding.paper,
-        "approver": branding.approver,
+        "approver": words.approver,
         "approved_on": branding.approved_on,
-        "footer_note": branding.footer_note,
+        "footer_note": words.footer_note,
+        "feedback": words.feedback,
         "logo": {"uri": logo.file.as_uri(), "alt": logo.alt} if logo else None,
         "colours": branding.colours.model_dump(),
         "font": {"family": branding.font.family},
-        "contact": branding.contact.model_dump(),
+        "contact": branding.contact.model_dump() | {"opening_hours": words.opening_hours},
     }
 
 
 def handout_data(handout: Handout) -> dict[str, Any]:
-    """The handout in one language: its sanitised HTML and the headings it has."""
+    """The handout in one language: its sanitised HTML and the headings it has.
+
+    `urgent` is the section that says when to get help: the last risk section, which the
+    back page points to.
+    """
+    urgent = handout.meta.boxed_sections[-1] if handout.meta.boxed_sections else None
     return {
         "id": handout.meta.id,
         "lang": handout.lang,
         "html": HANDOUT_PLACEHOLDER,
         "sections": [{"title": s.title, "id": s.id} for s in handout.sections],
+        "urgent": {"title": urgent, "id": section_id(urgent)} if urgent else None,
     }
 
 
@@ -64,14 +72,16 @@ def page_context(
     handout: Handout,
     stylesheets: list[str],
     booking_qr: Markup | str,
+    variant: str = "standard",
 ) -> dict[str, Any]:
-    """Everything `leaflet.html` is rendered with."""
+    """Everything `leaflet.html` is rendered with; `variant` is how it is printed."""
     return {
-        "clinic": clinic_data(branding),
+        "clinic": clinic_data(branding, handout.lang),
         "handout": handout_data(handout),
         "meta": meta_data(handout),
         "author_stylesheets": list(stylesheets),
         "booking_qr": booking_qr,
+        "variant": {"name": variant, "large_print": variant == "large-print"},
     }
 
 

@@ -105,16 +105,22 @@ def environment(templates: Path, clinic_templates: Path | None, lang: str) -> ji
 
 
 def render_page(
-    templates: Path, branding: Branding, handout: Handout, stylesheets: list[str]
+    templates: Path,
+    branding: Branding,
+    handout: Handout,
+    stylesheets: list[str],
+    variant: str = "standard",
 ) -> str:
-    """The leaflet's HTML for one clinic and one handout."""
+    """The leaflet's HTML for one clinic and one handout, printed as `variant`."""
     lang = handout.lang
     env = environment(templates, branding.theme.templates, lang)
     booking_url = branding.contact.booking_url
     qr_title = translations(lang).gettext("QR code: book an appointment at %(clinic)s online")
     qr = booking_qr_svg(booking_url, qr_title % {"clinic": branding.name}) if booking_url else ""
     try:
-        html = env.get_template(PAGE).render(page_context(branding, handout, stylesheets, qr))
+        html = env.get_template(PAGE).render(
+            page_context(branding, handout, stylesheets, qr, variant)
+        )
     except jinja2.TemplateError as error:
         raise LeafletError(_describe(error, branding, templates)) from None
     own = branding.theme.templates  # the theme's own page is ours, and tested
@@ -151,7 +157,7 @@ def _describe(error: jinja2.TemplateError, branding: Branding, templates: Path) 
             f"files from {' and '.join(allowed)})"
         )
     elif isinstance(error, jinja2.UndefinedError):
-        what = f"{error.message} (a template may use only clinic, handout and meta)"
+        what = f"{error.message} (a template may use only clinic, handout, meta and variant)"
     else:
         what = error.message or type(error).__name__
     return f"{where}: {what}"

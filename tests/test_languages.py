@@ -169,4 +169,4 @@ def test_dates_are_formatted_for_the_locale(lang: str) -> None:
     from leaflets.i18n import format_date
 
     expected = {"en": "25 November 2027", "es": "25 de noviembre de 2027"}[lang]
-    assert format_date(datetime.date(2027, 11, 25), lang) == expected
+    assert format_date(datetime.date(2027, 11, 25), lang=lang) == expected
