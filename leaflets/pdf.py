@@ -12,6 +12,7 @@ import contextvars
 import functools
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -233,14 +234,41 @@ def _without_print_boxes(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
 
     An office leaflet is its own page; a box equal to the page only misleads print software.
     """
-    for candidate in pdf.objects:
-        if isinstance(candidate, pydyf.Dictionary) and candidate.get("Type") == "/Page":
-            candidate.pop("TrimBox", None)
-            candidate.pop("BleedBox", None)
+    for page in _pages(pdf):
+        page.pop("TrimBox", None)
+        page.pop("BleedBox", None)
+
+
+def _pages(pdf: pydyf.PDF) -> list[pydyf.Dictionary]:
+    return [
+        candidate
+        for candidate in pdf.objects
+        if isinstance(candidate, pydyf.Dictionary) and candidate.get("Type") == "/Page"
+    ]
+
+
+@dataclass(frozen=True)
+class PrintShop:
+    """What a print-shop PDF adds to a leaflet."""
+
+    bleed_mm: float  # the BleedBox: the trimmed page and this much more on each side
+
+    def finish(self, document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+        """Set the BleedBox."""
+        # WeasyPrint's BleedBox is 10 pt at most from the TrimBox, whatever the bleed; here
+        # the CSS bleed is the whole margin round the page, slug included.
+        grow = self.bleed_mm * 72 / 25.4
+        for page in _pages(pdf):
+            left, bottom, right, top = page["TrimBox"]
+            page["BleedBox"] = pydyf.Array([left - grow, bottom - grow, right + grow, top + grow])
 
 
 def write(
-    document: weasyprint.Document, identifier: bytes, variant: str, *, print_boxes: bool
+    document: weasyprint.Document,
+    identifier: bytes,
+    variant: str,
+    *,
+    print_shop: PrintShop | None = None,
 ) -> bytes:
     """The PDF bytes of a rendered leaflet: tagged whatever the variant, stable identifier."""
     # Attachments (`<link rel="attachment">`) are fetched only now, while writing.
@@ -249,7 +277,7 @@ def write(
             pdf_identifier=identifier,
             pdf_variant=variant,
             pdf_tags=True,
-            finisher=None if print_boxes else _without_print_boxes,
+            finisher=print_shop.finish if print_shop else _without_print_boxes,
         )
     if problems.messages:
         raise LeafletError("WeasyPrint reported a problem", problems.messages)
