@@ -52,6 +52,9 @@ PRINT_SHOP = Variant("print-shop", ("print-shop.css",), pdf_variant="pdf/x-4")
 # outer half of the CSS `bleed` (the whole margin round the trimmed page): a CSS bleed of
 # twice (bleed + gap) makes them start `gap` past the bleed, as long as they are far from it.
 MARKS_GAP_MM = 2
+# The printing a print-shop PDF is made for, its output intent: offset on coated paper,
+# FOGRA39. In styles/, so the leaflet's fetcher reads it; styles/icc/README.md says more.
+PRINT_PROFILE = "icc/fogra39.icc"
 
 # What --pdf-variant accepts: PDF/UA for screen readers, PDF/A for archiving. Every one of
 # them is written tagged, so the archival copies stay accessible.
@@ -140,7 +143,7 @@ def make_leaflet(
     page_css = page_labels_css(handout.lang, overdue) + risk_css(variant)
     print_shop = None
     if variant == PRINT_SHOP:
-        print_shop = pdf.PrintShop(branding.bleed_mm)
+        print_shop = pdf.PrintShop(branding.bleed_mm, project.styles / PRINT_PROFILE)
         bleed, margin = branding.bleed_mm, 2 * (branding.bleed_mm + MARKS_GAP_MM)
         page_css += f":root {{ --bleed: {bleed:g}mm; }} @page {{ bleed: {margin:g}mm; }}"
     fetcher = pdf.ConfinedFetcher(

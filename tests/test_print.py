@@ -90,6 +90,22 @@ def test_clinic_sets_its_own_bleed(project: Project) -> None:
         assert _box(page, "/MediaBox")[0] < bleed[0]
 
 
+def test_print_shop_declares_its_output_intent(project: Project) -> None:
+    project.clinic("probe", PROBE)
+    assert project.run("build", "--clinic", "probe", "--print-shop").exit_code == 0
+    with pikepdf.open(project.out / "probe" / f"{HANDOUT}-en-print-shop.pdf") as pdf:
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX"
+        assert str(intent.OutputConditionIdentifier) == "FOGRA39"
+        profile = intent.DestOutputProfile
+        assert profile.N == 4
+        assert profile.read_bytes()[12:20] == b"prtrCMYK"  # an output profile, for CMYK
+        # PDF/X-4 allows RGB colour with a CMYK intent only when it is device-independent.
+        for page in pdf.pages:
+            default = page.Resources.ColorSpace.DefaultRGB
+            assert default[0] == "/ICCBased" and default[1].N == 3
+
+
 def _colours(image: Image.Image, box: tuple[int, int, int, int]) -> list[tuple[int, int, int]]:
     part = image.crop(box)
     return [colour for _, colour in part.getcolors(part.width * part.height) or []]
