@@ -48,6 +48,13 @@ LARGE_PRINT = Variant(
 # PDF/X-4: the current print-exchange standard that keeps RGB colour with an output intent,
 # live transparency and text; PDF/X-1a would need CMYK, which WeasyPrint does not write.
 PRINT_SHOP = Variant("print-shop", ("print-shop.css",), pdf_variant="pdf/x-4")
+# Crop marks sit in a slug outside the bleed, this far from it. WeasyPrint draws them in the
+# outer half of the CSS `bleed` (the whole margin round the trimmed page): a CSS bleed of
+# twice (bleed + gap) makes them start `gap` past the bleed, as long as they are far from it.
+MARKS_GAP_MM = 2
+# The printing a print-shop PDF is made for, its output intent: offset on coated paper,
+# FOGRA39. In styles/, so the leaflet's fetcher reads it; styles/icc/README.md says more.
+PRINT_PROFILE = "icc/fogra39.icc"
 
 # What --pdf-variant accepts: PDF/UA for screen readers, PDF/A for archiving. Every one of
 # them is written tagged, so the archival copies stay accessible.
@@ -137,9 +144,11 @@ def make_leaflet(
         branding = branding.model_copy(update={"paper": options.paper})
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
     page_css = page_labels_css(handout.lang, overdue) + risk_css(variant, branding.font.family)
+    print_shop = None
     if variant == PRINT_SHOP:
-        bleed = f"{branding.bleed_mm:g}mm"
-        page_css += f":root {{ --bleed: {bleed}; }} @page {{ bleed: {bleed}; }}"
+        print_shop = pdf.PrintShop(branding.bleed_mm, project.styles / PRINT_PROFILE)
+        bleed, margin = branding.bleed_mm, 2 * (branding.bleed_mm + MARKS_GAP_MM)
+        page_css += f":root {{ --bleed: {bleed:g}mm; }} @page {{ bleed: {margin:g}mm; }}"
     fetcher = pdf.ConfinedFetcher(
         [project.templates, project.styles, handout.folder, branding.folder]
     )
@@ -176,7 +185,7 @@ def make_leaflet(
         document,
         identifier[:32].encode(),
         variant.pdf_variant or options.pdf_variant,
-        print_boxes=variant == PRINT_SHOP,
+        print_shop=print_shop,
     )
     problems = check_accessible_pdf(data, handout.lang)
     if problems:

@@ -10,16 +10,20 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import io
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import pydyf
 import weasyprint
+from PIL import ImageCms
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, fetch
 
 from . import assets, palette
 from .branding import Branding
@@ -233,14 +237,72 @@ def _without_print_boxes(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
 
     An office leaflet is its own page; a box equal to the page only misleads print software.
     """
-    for candidate in pdf.objects:
-        if isinstance(candidate, pydyf.Dictionary) and candidate.get("Type") == "/Page":
-            candidate.pop("TrimBox", None)
-            candidate.pop("BleedBox", None)
+    for page in _pages(pdf):
+        page.pop("TrimBox", None)
+        page.pop("BleedBox", None)
+
+
+def _pages(pdf: pydyf.PDF) -> list[pydyf.Dictionary]:
+    return [
+        candidate
+        for candidate in pdf.objects
+        if isinstance(candidate, pydyf.Dictionary) and candidate.get("Type") == "/Page"
+    ]
+
+
+def _resolved(pdf: pydyf.PDF, reference: bytes) -> pydyf.Object:
+    """The object a pydyf reference (`b"12 0 R"`) stands for."""
+    return pdf.objects[int(reference.split()[0])]
+
+
+def _icc_profile(pdf: pydyf.PDF, profile: bytes, components: int) -> bytes:
+    """Add an ICC profile to the PDF; return its reference."""
+    stream = pydyf.Stream([profile], pydyf.Dictionary({"N": components}), compress=True)
+    pdf.add_object(stream)
+    return stream.reference
+
+
+@dataclass(frozen=True)
+class PrintShop:
+    """What a print-shop PDF adds to a leaflet: its bleed, and the printing it is made for."""
+
+    bleed_mm: float  # the BleedBox: the trimmed page and this much more on each side
+    profile: Path  # a CMYK output ICC profile: the PDF/X output intent
+
+    def finish(self, document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+        """Set the BleedBox; declare the output intent, and RGB colour as sRGB."""
+        # WeasyPrint's BleedBox is 10 pt at most from the TrimBox, whatever the bleed; here
+        # the CSS bleed is the whole margin round the page, slug included.
+        grow = self.bleed_mm * 72 / 25.4
+        for page in _pages(pdf):
+            left, bottom, right, top = page["TrimBox"]
+            page["BleedBox"] = pydyf.Array([left - grow, bottom - grow, right + grow, top + grow])
+        # WeasyPrint writes an output intent for a `device-cmyk` @color-profile, but then
+        # declares its gradients CMYK while writing their colours RGB: a broken PDF. Written
+        # here, the pages are drawn as without one.
+        with fetch(document.url_fetcher, self.profile.as_uri()) as response:
+            cmyk = response.read()
+        tags = ImageCms.ImageCmsProfile(io.BytesIO(cmyk)).profile
+        intent = pydyf.Dictionary({"Type": "/OutputIntent", "S": "/GTS_PDFX"})
+        intent["OutputConditionIdentifier"] = pydyf.String(tags.model or tags.profile_description)
+        intent["Info"] = pydyf.String(tags.profile_description)
+        intent["DestOutputProfile"] = _icc_profile(pdf, cmyk, 4)
+        pdf.catalog["OutputIntents"] = pydyf.Array([intent])
+        # PDF/X-4 takes RGB with a CMYK intent only as device-independent colour: DefaultRGB
+        # makes every DeviceRGB colour and image sRGB. WeasyPrint's pages, and the groups in
+        # them, share one colour-space dictionary.
+        srgb = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()  # as its PDF/A uses
+        resources = _resolved(pdf, _pages(pdf)[0]["Resources"])
+        colour_spaces = _resolved(pdf, resources["ColorSpace"])
+        colour_spaces["DefaultRGB"] = pydyf.Array(["/ICCBased", _icc_profile(pdf, srgb, 3)])
 
 
 def write(
-    document: weasyprint.Document, identifier: bytes, variant: str, *, print_boxes: bool
+    document: weasyprint.Document,
+    identifier: bytes,
+    variant: str,
+    *,
+    print_shop: PrintShop | None = None,
 ) -> bytes:
     """The PDF bytes of a rendered leaflet: tagged whatever the variant, stable identifier."""
     # Attachments (`<link rel="attachment">`) are fetched only now, while writing.
@@ -249,7 +311,7 @@ def write(
             pdf_identifier=identifier,
             pdf_variant=variant,
             pdf_tags=True,
-            finisher=None if print_boxes else _without_print_boxes,
+            finisher=print_shop.finish if print_shop else _without_print_boxes,
         )
     if problems.messages:
         raise LeafletError("WeasyPrint reported a problem", problems.messages)

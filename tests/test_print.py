@@ -19,6 +19,7 @@ from conftest import HANDOUT, Project
 PROBE = 'name = "Probe Clinic"\n'
 BOOKING = "https://probe.example/book?clinic=probe&source=leaflet"
 POINTS = {"A4": (595, 842), "Letter": (612, 792), "A5": (420, 595)}
+MM = 72 / 25.4
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter", "A5"])
@@ -51,8 +52,32 @@ def test_print_shop_has_bleed_and_trim_office_has_neither(project: Project) -> N
             )
         assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
     with pikepdf.open(project.pdf("probe")) as pdf:
+        assert "/OutputIntents" not in pdf.Root
         for page in pdf.pages:
             assert "/TrimBox" not in page and "/BleedBox" not in page
+            assert _box(page, "/MediaBox") == pytest.approx((0, 0, *POINTS["A4"]), abs=0.5)
+
+
+def _box(page: pikepdf.Page, name: str) -> tuple[float, ...]:
+    return tuple(float(value) for value in page[name])
+
+
+def _grown(box: tuple[float, ...], by: float) -> tuple[float, ...]:
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter", "A5"])
+def test_print_shop_page_is_trim_then_bleed_then_a_slug(project: Project, paper: str) -> None:
+    project.clinic("probe", PROBE)
+    result = project.run("build", "--clinic", "probe", "--print-shop", "--paper", paper.lower())
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(project.out / "probe" / f"{HANDOUT}-en-print-shop.pdf") as pdf:
+        for page in pdf.pages:
+            trim, bleed, media = (_box(page, n) for n in ("/TrimBox", "/BleedBox", "/MediaBox"))
+            assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx(POINTS[paper], abs=0.5)
+            assert bleed == pytest.approx(_grown(trim, 3 * MM), abs=0.1)
+            assert media[0] < bleed[0] and media[1] < bleed[1]  # a slug for the marks
+            assert media[2] > bleed[2] and media[3] > bleed[3]
 
 
 def test_clinic_sets_its_own_bleed(project: Project) -> None:
@@ -60,15 +85,66 @@ def test_clinic_sets_its_own_bleed(project: Project) -> None:
     assert project.run("build", "--clinic", "probe", "--print-shop").exit_code == 0
     with pikepdf.open(project.out / "probe" / f"{HANDOUT}-en-print-shop.pdf") as pdf:
         page = pdf.pages[0]
-        assert float(page.TrimBox[0]) - float(page.MediaBox[0]) == pytest.approx(14.17, abs=0.01)
+        bleed = _box(page, "/BleedBox")
+        assert bleed == pytest.approx(_grown(_box(page, "/TrimBox"), 5 * MM), abs=0.1)
+        assert _box(page, "/MediaBox")[0] < bleed[0]
+
+
+def test_print_shop_declares_its_output_intent(project: Project) -> None:
+    project.clinic("probe", PROBE)
+    assert project.run("build", "--clinic", "probe", "--print-shop").exit_code == 0
+    with pikepdf.open(project.out / "probe" / f"{HANDOUT}-en-print-shop.pdf") as pdf:
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX"
+        assert str(intent.OutputConditionIdentifier) == "FOGRA39"
+        profile = intent.DestOutputProfile
+        assert profile.N == 4
+        assert profile.read_bytes()[12:20] == b"prtrCMYK"  # an output profile, for CMYK
+        # PDF/X-4 allows RGB colour with a CMYK intent only when it is device-independent.
+        for page in pdf.pages:
+            default = page.Resources.ColorSpace.DefaultRGB
+            assert default[0] == "/ICCBased" and default[1].N == 3
+
+
+def _colours(image: Image.Image, box: tuple[int, int, int, int]) -> list[tuple[int, int, int]]:
+    part = image.crop(box)
+    return [colour for _, colour in part.getcolors(part.width * part.height) or []]
+
+
+def test_print_shop_crop_marks_are_in_the_slug_and_nothing_else_is(project: Project) -> None:
+    project.clinic("probe", PROBE + '[colours]\nprimary = "#7a1f3d"\n')
+    assert project.run("build", "--clinic", "probe", "--print-shop").exit_code == 0
+    shop = project.out / "probe" / f"{HANDOUT}-en-print-shop.pdf"
+    with pikepdf.open(shop) as pdf:
+        media, bleed = _box(pdf.pages[0], "/MediaBox"), _box(pdf.pages[0], "/BleedBox")
+    image = pypdfium2.PdfDocument(shop)[0].render(scale=2).to_pil().convert("RGB")
+    width, height = image.size
+    # The BleedBox in pixels from the top left, a pixel wider each way for anti-aliasing.
+    left, top = round((bleed[0] - media[0]) * 2) - 1, round((media[3] - bleed[3]) * 2) - 1
+    right, bottom = round((bleed[2] - media[0]) * 2) + 1, round((media[3] - bleed[1]) * 2) + 1
+    slug = {
+        "top": (0, 0, width, max(top, 0)),
+        "bottom": (0, min(bottom, height), width, height),
+        "left": (0, 0, max(left, 0), height),
+        "right": (min(right, width), 0, width, height),
+    }
+    for side, box in slug.items():
+        colours = _colours(image, box)
+        assert colours, f"no slug past the bleed on the {side}"
+        # Black marks on white and nothing else: the brand band stops at the bleed.
+        assert all(max(c) - min(c) <= 8 for c in colours), side
+        assert min(min(c) for c in colours) < 64, f"no crop marks in the {side} slug"
 
 
 def test_print_shop_brand_band_runs_into_the_bleed(project: Project) -> None:
     project.clinic("probe", PROBE + '[colours]\nprimary = "#7a1f3d"\n')
     assert project.run("build", "--clinic", "probe", "--print-shop").exit_code == 0
-    page = pypdfium2.PdfDocument(project.out / "probe" / f"{HANDOUT}-en-print-shop.pdf")[0]
-    image = page.render(scale=1).to_pil().convert("RGB")
-    assert image.getpixel((4, 60)) == pytest.approx((0x7A, 0x1F, 0x3D), abs=4)  # in the bleed
+    shop = project.out / "probe" / f"{HANDOUT}-en-print-shop.pdf"
+    with pikepdf.open(shop) as pdf:
+        media, trim = _box(pdf.pages[0], "/MediaBox"), _box(pdf.pages[0], "/TrimBox")
+    image = pypdfium2.PdfDocument(shop)[0].render(scale=1).to_pil().convert("RGB")
+    in_the_bleed = (round(trim[0] - media[0]) - 4, round(media[3] - trim[3]) + 40)
+    assert image.getpixel(in_the_bleed) == pytest.approx((0x7A, 0x1F, 0x3D), abs=4)
 
 
 @pytest.mark.parametrize(
