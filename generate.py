@@ -304,7 +304,7 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
         return
     failures: list[Failure] = []
     for path in map(project.clinic_file, project.clinic_slugs()):
-        _validate(load_branding, path, failures)
+        _outcome(path, _validate(load_branding, path, failures) is not None)
     rows = []
     for handout_id in project.handout_ids():
         english = None
@@ -312,6 +312,7 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
             path = project.handout_file(handout_id, lang)
             handout = _validate(load_handout, path, failures)
             if handout is None:
+                _outcome(path, False)
                 continue
             english = english or (handout if lang == "en" else None)
             review = review_handout(handout, datetime.date.today(), english)
@@ -319,20 +320,26 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
             for warning in review.warnings:
                 click.echo(f"warning: {warning}", err=True)
             failures += [Failure(shown(path), problem, 1) for problem in review.problems]
+            _outcome(path, not review.problems)
     click.echo(readability_table(rows))
     _fail_if_any(failures)
 
 
 def _validate(load: Callable[[Path], T], path: Path, failures: list[Failure]) -> T | None:
-    """Load one file to validate it, echo the outcome, and record a failure."""
+    """Load one file to validate it, recording a failure."""
     try:
-        loaded = load(path)
+        return load(path)
     except LeafletError as error:  # an invalid file exits 2; a handout that reads badly, 1
-        click.echo(f"invalid {shown(path)}", err=True)
         failures.append(Failure(shown(path), error.format_message(), error.exit_code))
         return None
-    click.echo(f"ok      {shown(path)}")
-    return loaded
+
+
+def _outcome(path: Path, ok: bool) -> None:
+    """One line a file: 'ok' only once every check on it has passed."""
+    if ok:
+        click.echo(f"ok      {shown(path)}")
+    else:
+        click.echo(f"invalid {shown(path)}", err=True)
 
 
 def _check_pdf(path: Path) -> Failure | None:

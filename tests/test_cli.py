@@ -156,3 +156,18 @@ def test_a_read_only_output_folder_is_reported(project: Project, tiny_disk) -> N
     assert result.exit_code == 1
     assert f"{HANDOUT}-en.pdf" in result.stderr and "Read-only file system" in result.stderr
     assert list((tiny_disk / "probe").iterdir()) == []
+
+
+def test_check_says_ok_only_when_every_check_passes(project: Project) -> None:
+    english = project.root / "handouts" / HANDOUT / "en.md"
+    text = english.read_text(encoding="utf-8")
+    english.write_text(text.replace("## Aftercare", "## After care"), encoding="utf-8")
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert f"ok      {english}" not in result.stdout
+    assert f"invalid {english}" in result.stderr
+    assert f"ok      {english.with_name('es.md')}" in result.stdout
+    assert (
+        f"{english}: required_sections: 'Aftercare' has no '## Aftercare' "
+        "heading; the nearest heading is '## After care' (make the two match)"
+    ) in result.stderr
