@@ -264,7 +264,10 @@ def _fail_if_any(failures: list[Failure]) -> None:
     lines = []
     for failure in failures:
         first, *rest = failure.message.splitlines()
-        lines += [f"{failure.what}: {first}", *(f"  {line.strip()}" for line in rest)]
+        # A clinic's or handout's own message already names its file: name it once.
+        if not (first.startswith(f"{failure.what}: ") or first.endswith(f" in {failure.what}")):
+            first = f"{failure.what}: {first}"
+        lines += [first, *(f"  {line.strip()}" for line in rest)]
     error = LeafletError(f"{len(failures)} failure(s):", lines)
     error.exit_code = max(failure.exit_code for failure in failures)
     raise error

@@ -171,3 +171,19 @@ def test_check_says_ok_only_when_every_check_passes(project: Project) -> None:
         f"{english}: required_sections: 'Aftercare' has no '## Aftercare' "
         "heading; the nearest heading is '## After care' (make the two match)"
     ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "first_line"),
+    [
+        ('name = "X"\n[colours]\nprimay = "red"\n', "{path}: colours.primay: unknown key"),
+        ('name = "X"\npaper = "B5"\nlogo = 1\n', "2 problems in {path}"),
+    ],
+    ids=["one-problem", "two-problems"],
+)
+def test_check_names_a_bad_file_once(project: Project, toml: str, first_line: str) -> None:
+    path = project.clinic("probe", toml)
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert f"Error: 1 failure(s):\n  {first_line.format(path=path)}" in result.stderr
+    assert f"{path}: {path}" not in result.stderr
