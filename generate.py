@@ -22,7 +22,15 @@ from leaflets.build import Failure, write_atomic
 from leaflets.build import build as build_leaflets
 from leaflets.content import load_handout
 from leaflets.errors import InternalError, Interrupted, LeafletError, internal_error, shown
-from leaflets.leaflet import MEMORY_LIMIT_MB, PDF_VARIANTS, Options
+from leaflets.leaflet import (
+    LARGE_PRINT,
+    MEMORY_LIMIT_MB,
+    PDF_VARIANTS,
+    PRINT_SHOP,
+    STANDARD,
+    Options,
+    variant_of,
+)
 from leaflets.preview import preview_path, render_pages
 from leaflets.project import HOME, LANG, Project
 from leaflets.readability import readability_table
@@ -363,17 +371,59 @@ def _check_pdf(path: Path) -> Failure | None:
 
 @cli.command()
 @click.option("--clinic", required=True, metavar="SLUG", help="The clinic.")
-@click.option("--handout", required=True, metavar="ID", help="The handout.")
+@click.option(
+    "--handout",
+    default=None,
+    metavar="ID",
+    help="The handout.  [default: the project's only handout]",
+)
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="LANG",
+    callback=lambda ctx, param, value: _check_langs(value),
+    help="Language to preview (repeatable), or 'all'. Default: the clinic's languages.",
+)
+@click.option(
+    "--variant",
+    type=click.Choice([STANDARD.name, LARGE_PRINT.name, PRINT_SHOP.name]),
+    default=STANDARD.name,
+    show_default=True,
+    help="Which copy to picture.",
+)
 @click.option("--pages", type=click.IntRange(min=1), default=None, help="Only the first N pages.")
-@click.option("--dpi", type=click.IntRange(min=20, max=600), default=100, show_default=True)
+@click.option(
+    "--dpi",
+    type=click.IntRange(min=20, max=600),
+    default=100,
+    show_default=True,
+    help="Resolution of the pictures, in dots per inch.",
+)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder.")
 @click.pass_obj
 def preview(
-    project: Project, clinic: str, handout: str, pages: int | None, dpi: int, out: Path | None
+    project: Project,
+    clinic: str,
+    handout: str | None,
+    langs: tuple[str, ...],
+    variant: str,
+    pages: int | None,
+    dpi: int,
+    out: Path | None,
 ) -> None:
-    """Build one leaflet and write PNG pictures of its pages beside the PDF."""
+    """Write PNG pictures of a leaflet's pages beside its PDF, and say where they are.
+
+    The PDF is built first only if it is missing or its inputs changed.
+    """
     out = out if out is not None else project.root / "build"
-    slug, handout_id = project.known_clinic(clinic), project.known_handout(handout)
+    slug = project.known_clinic(clinic)
+    handout_id = project.known_handout(handout) if handout else _only_handout(project)
+    options = Options(
+        langs=langs,
+        large_print=variant == LARGE_PRINT.name,
+        print_shop=variant == PRINT_SHOP.name,
+    )
     report = build_leaflets(
         project,
         [slug],
@@ -381,14 +431,27 @@ def preview(
         out,
         named_clinics=True,
         named_handouts=True,
-        options=Options(),
+        options=options,
         on_done=_progress,
     )
     _fail_if_any(report.failures)
-    for pdf in report.built:
+    for pdf in sorted(report.built + report.skipped):
+        if variant_of(pdf.name).name != variant:
+            continue  # the other copies the clinic's file asks for, kept up to date too
         for number, png in enumerate(render_pages(pdf, pages, dpi), start=1):
             write_atomic(preview_path(pdf, number), png)
             click.echo(f"preview {shown(preview_path(pdf, number))}")
+
+
+def _only_handout(project: Project) -> str:
+    """The handout to use when none is named: the project's only one."""
+    ids = project.handout_ids()
+    if len(ids) == 1:
+        return ids[0]
+    raise click.UsageError(
+        f"--handout: this project has {len(ids)} handouts; name one "
+        f"(available: {', '.join(ids) or 'none yet'})"
+    )
 
 
 @cli.command()
@@ -408,7 +471,13 @@ def init(project: Project, name: str) -> None:
     show_default=True,
     help="Address to serve on; any but this computer's own needs $LEAFLETS_PASSWORD.",
 )
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to serve on (0: any free one).",
+)
 @click.pass_obj
 def serve(project: Project, host: str, port: int) -> None:
     """Serve the web page for clinic staff: make a leaflet, brand a clinic."""

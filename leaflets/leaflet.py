@@ -119,6 +119,12 @@ def file_name(handout: Handout, variant: Variant) -> str:
     return f"{handout.meta.id}-{handout.lang}{variant.suffix}.pdf"
 
 
+def variant_of(name: str) -> Variant:
+    """The variant a leaflet's file name, made by `file_name`, says it is."""
+    others = (LARGE_PRINT, PRINT_SHOP)
+    return next((v for v in others if name.endswith(f"{v.suffix}.pdf")), STANDARD)
+
+
 def make_leaflet(
     project: Project, branding: Branding, handout: Handout, variant: Variant, options: Options
 ) -> bytes:

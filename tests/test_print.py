@@ -14,7 +14,7 @@ import zxingcpp
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from conftest import HANDOUT, Project
+from conftest import HANDOUT, PROBE_FM, Project
 
 PROBE = 'name = "Probe Clinic"\n'
 BOOKING = "https://probe.example/book?clinic=probe&source=leaflet"
@@ -157,6 +157,61 @@ def test_preview_pages_option_limits_the_count(project: Project) -> None:
     assert len(pictures) == 1
     with Image.open(pictures[0]) as image:
         assert image.size == (math.ceil(595.28 * 100 / 72), math.ceil(841.89 * 100 / 72))
+
+
+def test_preview_after_build_pictures_the_built_pdf_without_rebuilding_it(
+    project: Project,
+) -> None:
+    project.clinic("probe", PROBE)
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    built = project.pdf("probe").stat().st_mtime_ns
+    result = project.run("preview", "--clinic", "probe", "--handout", HANDOUT, "--pages", "1")
+    assert result.exit_code == 0, result.output
+    picture = project.out / "probe" / f"{HANDOUT}-en-page-1.png"
+    assert result.stdout == f"preview {picture}\n"
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    assert project.pdf("probe").stat().st_mtime_ns == built
+
+
+def test_preview_chooses_the_language_and_variant_and_defaults_the_only_handout(
+    project: Project,
+) -> None:
+    project.clinic("probe", PROBE)
+    result = project.run(
+        "preview", "--clinic", "probe", "--lang", "es", "--variant", "large-print", "--pages", "1"
+    )
+    assert result.exit_code == 0, result.output
+    picture = project.out / "probe" / f"{HANDOUT}-es-large-print-page-1.png"
+    assert f"preview {picture}\n" in result.stdout
+    assert sorted(path.name for path in (project.out / "probe").glob("*.png")) == [picture.name]
+
+
+def test_preview_without_handout_names_the_choices_when_there_are_several(
+    project: Project,
+) -> None:
+    project.clinic("probe", PROBE)
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    result = project.run("preview", "--clinic", "probe")
+    assert result.exit_code == 2
+    assert (
+        f"--handout: this project has 2 handouts; name one (available: {HANDOUT}, probe-fm)"
+        in result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "fragment"),
+    [
+        ("preview", "--dpi INTEGER RANGE Resolution of the pictures"),
+        ("serve", "--port INTEGER RANGE Port to serve on"),
+    ],
+)
+def test_every_preview_and_serve_option_has_help(
+    project: Project, command: str, fragment: str
+) -> None:
+    result = project.run(command, "--help")
+    assert result.exit_code == 0
+    assert fragment in " ".join(result.stdout.split())
 
 
 def test_every_example_leaflet_is_within_150_kb(examples: Path) -> None:
