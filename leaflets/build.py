@@ -26,7 +26,7 @@ from . import manifest
 from .branding import Branding, load_branding
 from .content import Handout, load_handout
 from .errors import ConfigError, LeafletError, internal_error, shown
-from .leaflet import Options, Variant, file_name, make_leaflet, variants_for
+from .leaflet import Options, Variant, file_name, make_leaflet, other_paper, variants_for
 from .project import Project
 
 
@@ -193,7 +193,7 @@ def plan(
             if handout is None:
                 continue
             for variant in variants_for(branding, options):
-                target = out / slug / file_name(handout, variant)
+                target = out / slug / file_name(handout, variant, other_paper(branding, options))
                 try:  # a file in the clinic's or handout's folder may be unreadable
                     hashes = manifest.inputs(project, branding, handout, variant.name, options)
                 except LeafletError as error:

@@ -114,9 +114,15 @@ def risk_css(variant: Variant) -> str:
     )
 
 
-def file_name(handout: Handout, variant: Variant) -> str:
-    """`<handout>-<lang>[-variant].pdf`."""
-    return f"{handout.meta.id}-{handout.lang}{variant.suffix}.pdf"
+def file_name(handout: Handout, variant: Variant, paper: str | None = None) -> str:
+    """`<handout>-<lang>[-<paper>][-<variant>].pdf`, naming a paper given by `other_paper`."""
+    named = f"-{paper.lower()}" if paper else ""
+    return f"{handout.meta.id}-{handout.lang}{named}{variant.suffix}.pdf"
+
+
+def other_paper(branding: Branding, options: Options) -> str | None:
+    """The build's paper when it is not the clinic's own, so that both copies can be kept."""
+    return options.paper if options.paper and options.paper != branding.paper else None
 
 
 def variant_of(name: str) -> Variant:

@@ -26,12 +26,34 @@ def test_paper_sets_the_page_size(project: Project, paper: str) -> None:
     project.clinic("probe", PROBE)
     result = project.run("build", "--clinic", "probe", "--paper", paper.lower())
     assert result.exit_code == 0, result.output
-    reader = PdfReader(project.pdf("probe"))
+    suffix = "" if paper == "A4" else f"-{paper.lower()}"  # A4 is the clinic's own paper
+    reader = PdfReader(project.out / "probe" / f"{HANDOUT}-en{suffix}.pdf")
     for page in reader.pages:
         box = page.mediabox
         assert (round(float(box.width)), round(float(box.height))) == POINTS[paper]
     limit = 4 if paper != "A5" else 8
     assert 2 <= len(reader.pages) <= limit
+
+
+def test_another_paper_is_named_in_the_file_and_kept_beside_the_clinics_own(
+    project: Project,
+) -> None:
+    project.clinic("probe", PROBE)
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    a4 = project.pdf("probe").read_bytes()
+    result = project.run("build", "--clinic", "probe", "--paper", "a5")
+    assert result.exit_code == 0, result.output
+    a5 = project.out / "probe" / f"{HANDOUT}-en-a5.pdf"
+    assert f"built   {a5}" in result.stdout
+    assert round(float(PdfReader(a5).pages[0].mediabox.width)) == POINTS["A5"][0]
+    assert project.pdf("probe").read_bytes() == a4
+    for again in (["build"], ["build", "--paper", "A4"], ["build", "--paper", "A5"]):
+        result = project.run(*again, "--clinic", "probe")
+        assert "Built 0, skipped 1 unchanged, failed 0" in result.stdout, (again, result.output)
+    project.root.joinpath("clinics", "probe.toml").unlink()
+    result = project.run("build", "--prune")
+    assert f"removed probe/{HANDOUT}-en-a5.pdf" in result.stdout
+    assert not a5.exists() and not project.pdf("probe").exists()
 
 
 def test_print_shop_has_bleed_and_trim_office_has_neither(project: Project) -> None:
