@@ -11,7 +11,7 @@ import functools
 import tomllib
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from coloraide import Color
@@ -79,6 +79,18 @@ def _bleed(value: float) -> float:
             value=str(value),
         )
     return value
+
+
+def _paper(value: str) -> str:
+    """A paper name in any case ('letter', 'a5'), as PAPERS writes it."""
+    for paper in PAPERS:
+        if value.lower() == paper.lower():
+            return paper
+    raise _error(
+        "paper",
+        "'{value}' is not a paper size (use A4, Letter or A5, in any case)",
+        value=value[:80],
+    )
 
 
 def name_problem(name: str) -> str | None:
@@ -340,7 +352,7 @@ class Branding(_Strict):
     """One clinic's validated branding."""
 
     name: ClinicName
-    paper: Literal[PAPERS] = "A4"
+    paper: Annotated[str, AfterValidator(_paper)] = "A4"
     bleed_mm: Annotated[float, AfterValidator(_bleed)] = 3.0
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = []

@@ -35,6 +35,30 @@ def test_paper_sets_the_page_size(project: Project, paper: str) -> None:
     assert 2 <= len(reader.pages) <= limit
 
 
+@pytest.mark.parametrize(
+    ("paper", "code", "fragment"),
+    [
+        ("letter", 0, "ok      {path}"),
+        ("a5", 0, "ok      {path}"),
+        ("B5", 2, "{path}: paper: 'B5' is not a paper size (use A4, Letter or A5, in any case)"),
+    ],
+)
+def test_a_clinic_file_names_its_paper_in_any_case(
+    project: Project, paper: str, code: int, fragment: str
+) -> None:
+    path = project.clinic("probe", PROBE + f'paper = "{paper}"\n')
+    result = project.run("check")
+    assert result.exit_code == code
+    assert fragment.format(path=path) in result.output
+
+
+def test_a_clinic_paper_in_lower_case_prints_on_that_paper(project: Project) -> None:
+    project.clinic("probe", PROBE + 'paper = "letter"\n')
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    box = PdfReader(project.pdf("probe")).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == POINTS["Letter"]
+
+
 def test_another_paper_is_named_in_the_file_and_kept_beside_the_clinics_own(
     project: Project,
 ) -> None:

@@ -337,6 +337,16 @@ def test_an_invalid_field_shows_its_error_beside_it_and_nothing_is_written(
     assert path.read_bytes() == before
 
 
+def test_a_paper_written_in_lower_case_is_shown_chosen_and_kept_on_saving(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    path = examples_project.write("clinics/probe.toml", 'name = "Probe"\npaper = "letter"\n')
+    assert "<option selected>Letter</option>" in text(client.get("/clinics/probe"))
+    assert post(client, "/clinics/probe", {"paper": "Letter", "name": "Probe"}).status_code == 303
+    assert 'paper = "letter"' in path.read_text()
+
+
 def test_a_new_clinic_is_written_like_init_and_builds(
     client: FlaskClient,
     examples_project: Project,

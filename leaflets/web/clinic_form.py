@@ -173,6 +173,11 @@ def form_values(doc: Container) -> dict[str, str]:
     for field in FIELDS:
         if field.kind == "colour":
             values[field.key] = as_hex(values[field.key] or _default(field.key))
+        if field.kind == "select":  # a paper may be written in any case: 'letter' is Letter
+            value = values[field.key]
+            values[field.key] = next(
+                (c for c in field.choices if c.lower() == value.lower()), value
+            )
     return values
 
 
@@ -184,6 +189,8 @@ def _default(key: str) -> str:
 def _unchanged(field: Field, submitted: str, current: str) -> bool:
     if field.kind == "colour":
         return as_hex(current or _default(field.key)) == as_hex(submitted)
+    if field.kind == "select":
+        return submitted.lower() == current.lower()
     return submitted == current
 
 
