@@ -18,7 +18,7 @@ from leaflets import __version__
 from leaflets.accessibility import check_accessible_pdf, unreadable
 from leaflets.assets import MAX_PDF_BYTES, read_capped
 from leaflets.branding import PAPERS, load_branding
-from leaflets.build import Failure, write_atomic
+from leaflets.build import Failure, clinic_languages, write_atomic
 from leaflets.build import build as build_leaflets
 from leaflets.content import load_handout
 from leaflets.errors import InternalError, Interrupted, LeafletError, internal_error, shown
@@ -315,7 +315,12 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
         return
     failures: list[Failure] = []
     for path in map(project.clinic_file, project.clinic_slugs()):
-        _outcome(path, _validate(load_branding, path, failures) is not None)
+        branding = _validate(load_branding, path, failures)
+        _outcome(path, branding is not None)
+        for handout_id in project.handout_ids() if branding else []:
+            _, warning = clinic_languages(project, handout_id, branding)
+            if warning:
+                click.echo(f"warning: {warning}", err=True)
     rows = []
     for handout_id in project.handout_ids():
         english = None
@@ -434,6 +439,8 @@ def preview(
         options=options,
         on_done=_progress,
     )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     _fail_if_any(report.failures)
     for pdf in sorted(report.built + report.skipped):
         if variant_of(pdf.name).name != variant:
