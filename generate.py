@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -467,8 +468,18 @@ def _only_handout(project: Project) -> str:
 def init(project: Project, name: str) -> None:
     """Start a clinic file for NAME (the clinic's display name), never overwriting one."""
     path = write_clinic_file(project, name)
-    click.echo(f"Wrote {shown(path)}. Fill in your logo, colours and contact details, then run:")
-    click.echo(f"  python generate.py build --clinic {path.stem}")
+    click.echo(f"Wrote {shown(path)}. Fill in your logo, colours and contact details.")
+    click.echo("Then check the file, and build the clinic's leaflets:")
+    click.echo(f"  {_this_command(project)} check")
+    click.echo(f"  {_this_command(project)} build --clinic {path.stem}")
+
+
+def _this_command(project: Project) -> str:
+    """This tool as it can be run again from here: this Python (a virtualenv's), this file."""
+    words = [shown(Path(sys.executable)), shown(Path(__file__))]
+    if project.root != HOME:
+        words += ["--project", shown(project.root)]
+    return shlex.join(words)
 
 
 @cli.command()

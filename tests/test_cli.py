@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import subprocess
 
 import pytest
@@ -81,6 +82,26 @@ def test_init_then_build_makes_a_branded_leaflet(project: Project) -> None:
     result = project.run("build", "--clinic", "riverside-skin-hair")
     assert result.exit_code == 0, result.output
     assert "Riverside Skin & Hair" in pdf_text(project.pdf("riverside-skin-hair"))
+
+
+def test_init_names_commands_that_work_as_printed_and_the_optional_keys(
+    project: Project,
+) -> None:
+    result = project.run("init", "Riverside Skin Clinic")
+    assert result.exit_code == 0, result.output
+    path = project.root / "clinics" / "riverside-skin-clinic.toml"
+    text = path.read_text(encoding="utf-8")
+    optional = ("# languages = [", "# large_print = true", "# approver = ", "# approved_on = ")
+    assert all(f"\n{key}" in text for key in optional)
+    *_, check, build = result.stdout.splitlines()
+    assert check.endswith(f"generate.py --project {project.root} check")
+    assert build.endswith("build --clinic riverside-skin-clinic")
+    for key in optional:
+        text = text.replace(f"\n{key}", f"\n{key[2:]}")
+    path.write_text(text, encoding="utf-8")
+    followed = subprocess.run(shlex.split(check), capture_output=True, text=True, check=False)
+    assert followed.returncode == 0, followed.stderr
+    assert f"ok      {path}" in followed.stdout
 
 
 def test_list_shows_clinics_and_handouts(project: Project) -> None:
