@@ -251,11 +251,15 @@ class Logo(_Strict):
 
 
 def _readable_primary(value: str) -> str:
-    """Refuse a primary colour that would print text patients cannot read (WCAG 2.2 AA)."""
-    for pair in palette.primary_pairs(value):
+    """Refuse a primary colour that would print text patients cannot read (WCAG 2.2 AA).
+
+    One validator with `_colour`, so that the message gives the colour as written.
+    """
+    colour = _colour(value)
+    for pair in palette.primary_pairs(colour):
         if pair.ratio < pair.needed:
             better = palette.nearest_shade(
-                value, lambda shade: all(p.ratio >= p.needed for p in palette.primary_pairs(shade))
+                colour, lambda shade: all(p.ratio >= p.needed for p in palette.primary_pairs(shade))
             )
             raise _error(
                 "contrast",
@@ -267,13 +271,13 @@ def _readable_primary(value: str) -> str:
                 needed=f"{pair.needed:g}",
                 better=better,
             )
-    return value
+    return colour
 
 
 class Colours(_Strict):
     """Brand colours, in any CSS form; stored as hex."""
 
-    primary: Annotated[str, AfterValidator(_colour), AfterValidator(_readable_primary)] = "#1a5f7a"
+    primary: Annotated[str, AfterValidator(_readable_primary)] = "#1a5f7a"
     accent: Annotated[str, AfterValidator(_colour)] = "#f2a541"
 
 

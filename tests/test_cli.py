@@ -208,3 +208,26 @@ def test_check_names_a_bad_file_once(project: Project, toml: str, first_line: st
     assert result.exit_code == 2
     assert f"Error: 1 failure(s):\n  {first_line.format(path=path)}" in result.stderr
     assert f"{path}: {path}" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "files", "fragment"),
+    [
+        (
+            '[colours]\nprimary = "skyblue"\n',
+            {},
+            "colours.primary: 'skyblue' gives headings and links on white a contrast of 1.74:1",
+        ),
+    ],
+    ids=["colour-as-written"],
+)
+def test_a_clinic_message_says_what_the_user_wrote_and_what_would_do(
+    project: Project, toml: str, files: dict[str, bytes], fragment: str
+) -> None:
+    for name, content in files.items():
+        project.write(f"clinics/probe/{name}", content)
+    path = project.clinic("probe", f'name = "Probe Clinic"\n{toml}')
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 2
+    assert f"{path}: {fragment}" in result.stderr
+    assert "Traceback" not in result.output and not project.out.joinpath("probe").exists()
