@@ -7,7 +7,9 @@ clinic's own folder, every asset has been checked, every text field is plain tex
 from __future__ import annotations
 
 import datetime
+import difflib
 import functools
+import os
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -210,10 +212,28 @@ def _in_clinic_folder(value: str, info: ValidationInfo) -> Path:
             where=where,
         )
     if not path.exists():
+        near = _near_name(path)
+        if near:
+            raise _error(
+                "path",
+                "'{value}' not found; did you mean '{near}'? (a name must match letter for "
+                "letter, capitals too)",
+                value=value,
+                near=str(Path(value).parent / near),
+            )
         raise _error(
             "path", "'{value}' not found (put the file in {where})", value=value, where=where
         )
     return path
+
+
+def _near_name(path: Path) -> str | None:
+    """The name in `path`'s folder nearest to its own, ignoring case ('logo.png' for 'Logo.PNG')."""
+    if not path.parent.is_dir():
+        return None
+    names = {name.lower(): name for name in os.listdir(path.parent) if name != path.name}
+    close = difflib.get_close_matches(path.name.lower(), names, n=1, cutoff=0.8)
+    return names[close[0]] if close else None
 
 
 Line = Annotated[str, Field(max_length=200), AfterValidator(_line)]

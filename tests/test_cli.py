@@ -218,8 +218,14 @@ def test_check_names_a_bad_file_once(project: Project, toml: str, first_line: st
             {},
             "colours.primary: 'skyblue' gives headings and links on white a contrast of 1.74:1",
         ),
+        (
+            '[logo]\nfile = "probe/Logo.PNG"\nalt = "Probe Clinic logo"\n',
+            {"logo.png": b"\x89PNG"},
+            "logo.file: 'probe/Logo.PNG' not found; did you mean 'probe/logo.png'? (a name must "
+            "match letter for letter, capitals too)",
+        ),
     ],
-    ids=["colour-as-written"],
+    ids=["colour-as-written", "near-file-name"],
 )
 def test_a_clinic_message_says_what_the_user_wrote_and_what_would_do(
     project: Project, toml: str, files: dict[str, bytes], fragment: str
