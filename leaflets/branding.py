@@ -267,7 +267,14 @@ class Logo(_Strict):
     """The clinic's logo: an image file in its folder, and the words a screen reader says."""
 
     file: Annotated[ClinicPath, _checked(assets.check_logo)]
-    alt: Annotated[Line, Field(min_length=1)]
+    alt: Annotated[
+        Line,
+        Field(
+            min_length=1,
+            description="the words screen readers read aloud in place of the logo, such as "
+            "'Bright Smile Hair Clinic logo'",
+        ),
+    ]
 
 
 def _readable_primary(value: str) -> str:

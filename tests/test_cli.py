@@ -224,8 +224,14 @@ def test_check_names_a_bad_file_once(project: Project, toml: str, first_line: st
             "logo.file: 'probe/Logo.PNG' not found; did you mean 'probe/logo.png'? (a name must "
             "match letter for letter, capitals too)",
         ),
+        (
+            '[logo]\nfile = "probe/logo.svg"\n',
+            {"logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>'},
+            "logo.alt: required, but missing (the words screen readers read aloud in place of "
+            "the logo, such as 'Bright Smile Hair Clinic logo')",
+        ),
     ],
-    ids=["colour-as-written", "near-file-name"],
+    ids=["colour-as-written", "near-file-name", "what-alt-text-is-for"],
 )
 def test_a_clinic_message_says_what_the_user_wrote_and_what_would_do(
     project: Project, toml: str, files: dict[str, bytes], fragment: str
