@@ -243,3 +243,15 @@ def test_a_clinic_message_says_what_the_user_wrote_and_what_would_do(
     assert result.exit_code == 2
     assert f"{path}: {fragment}" in result.stderr
     assert "Traceback" not in result.output and not project.out.joinpath("probe").exists()
+
+
+def test_a_clinic_named_by_its_display_name_suggests_its_slug(project: Project) -> None:
+    project.clinic("riverside-skin-clinic", 'name = "Riverside Skin Clinic"\n')
+    project.clinic("harbour", 'name = "Harbour"\n')
+    result = project.run("build", "--clinic", "Riverside Skin Clinic")
+    assert result.exit_code == 2
+    assert (
+        "Error: clinic 'Riverside Skin Clinic' is not a valid clinic id: use lowercase letters, "
+        "digits and hyphens, such as 'bright-smile' (did you mean 'riverside-skin-clinic'? "
+        "available: harbour, riverside-skin-clinic)\n"
+    ) == result.stderr
