@@ -395,6 +395,19 @@ def test_a_failed_write_leaves_the_clinic_file_as_it_was(
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
 
 
+def test_clinics_are_listed_by_name_and_a_file_without_one_by_slug(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    examples_project.write("clinics/broken.toml", "name = \n")
+    listing = text(client.get("/clinics"))
+    assert '<a href="/clinics/harbour-view">Harbour View Dermatology</a>' in listing
+    assert '<a href="/clinics/broken">broken</a>' in listing
+    assert listing.index(">broken<") < listing.index("Harbour View") < listing.index("Maple Street")
+    choices = text(client.get("/"))
+    assert '<option value="maple-street">Maple Street Hair Clinic</option>' in choices
+
+
 def test_a_clinic_file_only_an_editor_can_mend_shows_the_cli_message(
     client: FlaskClient,
     examples_project: Project,

@@ -8,6 +8,7 @@ edited document goes through the same `Branding` model, and each "key: message" 
 
 from __future__ import annotations
 
+import collections
 import re
 import shutil
 import tempfile
@@ -22,8 +23,9 @@ from pydantic import ValidationError
 from tomlkit.container import Container
 
 from .. import assets
-from ..branding import PAPERS, Branding, load_branding
+from ..branding import PAPERS, Branding, load_branding, name_problem
 from ..build import write_atomic
+from ..errors import LeafletError
 from ..messages import describe_errors
 from ..project import SLUG, SLUG_FORM, Project
 from ..scaffold import clinic_file_text, slug_for
@@ -140,6 +142,27 @@ def read_clinic(path: Path) -> tomlkit.TOMLDocument:
     except ValueError:  # too big, not UTF-8, not TOML: the CLI's words for each
         load_branding(path)
         raise
+
+
+def clinic_names(project: Project) -> dict[str, str]:
+    """What to call each clinic in a list, by slug, in that order: the name its file gives.
+
+    A file that cannot say (unreadable, or without a name `check` would accept) is listed
+    by its slug, and a name two files share carries the slug too.
+    """
+    names = {}
+    for slug in project.clinic_slugs():
+        try:
+            name = read_clinic(project.clinic_file(slug)).get("name")
+        except (LeafletError, OSError, ValueError):
+            name = None
+        usable = isinstance(name, str) and name_problem(name) is None
+        names[slug] = str(name).strip() if usable else slug
+    shared = collections.Counter(names.values())
+    labels = {
+        slug: f"{name} ({slug})" if shared[name] > 1 else name for slug, name in names.items()
+    }
+    return dict(sorted(labels.items(), key=lambda item: item[1].casefold()))
 
 
 def _parts(key: str) -> tuple[list[str], str]:
