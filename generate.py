@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,11 +19,19 @@ from leaflets import __version__
 from leaflets.accessibility import check_accessible_pdf, unreadable
 from leaflets.assets import MAX_PDF_BYTES, read_capped
 from leaflets.branding import PAPERS, load_branding
-from leaflets.build import Failure, write_atomic
+from leaflets.build import Failure, clinic_languages, write_atomic
 from leaflets.build import build as build_leaflets
 from leaflets.content import load_handout
 from leaflets.errors import InternalError, Interrupted, LeafletError, internal_error, shown
-from leaflets.leaflet import MEMORY_LIMIT_MB, PDF_VARIANTS, Options
+from leaflets.leaflet import (
+    LARGE_PRINT,
+    MEMORY_LIMIT_MB,
+    PDF_VARIANTS,
+    PRINT_SHOP,
+    STANDARD,
+    Options,
+    variant_of,
+)
 from leaflets.preview import preview_path, render_pages
 from leaflets.project import HOME, LANG, Project
 from leaflets.readability import readability_table
@@ -264,7 +273,10 @@ def _fail_if_any(failures: list[Failure]) -> None:
     lines = []
     for failure in failures:
         first, *rest = failure.message.splitlines()
-        lines += [f"{failure.what}: {first}", *(f"  {line.strip()}" for line in rest)]
+        # A clinic's or handout's own message already names its file: name it once.
+        if not (first.startswith(f"{failure.what}: ") or first.endswith(f" in {failure.what}")):
+            first = f"{failure.what}: {first}"
+        lines += [first, *(f"  {line.strip()}" for line in rest)]
     error = LeafletError(f"{len(failures)} failure(s):", lines)
     error.exit_code = max(failure.exit_code for failure in failures)
     raise error
@@ -305,7 +317,12 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
     failures: list[Failure] = []
     for path in map(project.clinic_file, project.clinic_slugs()):
         branding = _validate(load_branding, path, failures)
-        for warning in branding.untranslated() if branding else []:
+        _outcome(path, branding is not None)
+        warnings = branding.untranslated() if branding else []
+        for handout_id in project.handout_ids() if branding else []:
+            _, warning = clinic_languages(project, handout_id, branding)
+            warnings += [warning] if warning else []
+        for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
     rows = []
     for handout_id in project.handout_ids():
@@ -314,6 +331,7 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
             path = project.handout_file(handout_id, lang)
             handout = _validate(load_handout, path, failures)
             if handout is None:
+                _outcome(path, False)
                 continue
             english = english or (handout if lang == "en" else None)
             review = review_handout(handout, datetime.date.today(), english)
@@ -321,20 +339,26 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
             for warning in review.warnings:
                 click.echo(f"warning: {warning}", err=True)
             failures += [Failure(shown(path), problem, 1) for problem in review.problems]
+            _outcome(path, not review.problems)
     click.echo(readability_table(rows))
     _fail_if_any(failures)
 
 
 def _validate(load: Callable[[Path], T], path: Path, failures: list[Failure]) -> T | None:
-    """Load one file to validate it, echo the outcome, and record a failure."""
+    """Load one file to validate it, recording a failure."""
     try:
-        loaded = load(path)
+        return load(path)
     except LeafletError as error:  # an invalid file exits 2; a handout that reads badly, 1
-        click.echo(f"invalid {shown(path)}", err=True)
         failures.append(Failure(shown(path), error.format_message(), error.exit_code))
         return None
-    click.echo(f"ok      {shown(path)}")
-    return loaded
+
+
+def _outcome(path: Path, ok: bool) -> None:
+    """One line a file: 'ok' only once every check on it has passed."""
+    if ok:
+        click.echo(f"ok      {shown(path)}")
+    else:
+        click.echo(f"invalid {shown(path)}", err=True)
 
 
 def _check_pdf(path: Path) -> Failure | None:
@@ -355,17 +379,59 @@ def _check_pdf(path: Path) -> Failure | None:
 
 @cli.command()
 @click.option("--clinic", required=True, metavar="SLUG", help="The clinic.")
-@click.option("--handout", required=True, metavar="ID", help="The handout.")
+@click.option(
+    "--handout",
+    default=None,
+    metavar="ID",
+    help="The handout.  [default: the project's only handout]",
+)
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="LANG",
+    callback=lambda ctx, param, value: _check_langs(value),
+    help="Language to preview (repeatable), or 'all'. Default: the clinic's languages.",
+)
+@click.option(
+    "--variant",
+    type=click.Choice([STANDARD.name, LARGE_PRINT.name, PRINT_SHOP.name]),
+    default=STANDARD.name,
+    show_default=True,
+    help="Which copy to picture.",
+)
 @click.option("--pages", type=click.IntRange(min=1), default=None, help="Only the first N pages.")
-@click.option("--dpi", type=click.IntRange(min=20, max=600), default=100, show_default=True)
+@click.option(
+    "--dpi",
+    type=click.IntRange(min=20, max=600),
+    default=100,
+    show_default=True,
+    help="Resolution of the pictures, in dots per inch.",
+)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder.")
 @click.pass_obj
 def preview(
-    project: Project, clinic: str, handout: str, pages: int | None, dpi: int, out: Path | None
+    project: Project,
+    clinic: str,
+    handout: str | None,
+    langs: tuple[str, ...],
+    variant: str,
+    pages: int | None,
+    dpi: int,
+    out: Path | None,
 ) -> None:
-    """Build one leaflet and write PNG pictures of its pages beside the PDF."""
+    """Write PNG pictures of a leaflet's pages beside its PDF, and say where they are.
+
+    The PDF is built first only if it is missing or its inputs changed.
+    """
     out = out if out is not None else project.root / "build"
-    slug, handout_id = project.known_clinic(clinic), project.known_handout(handout)
+    slug = project.known_clinic(clinic)
+    handout_id = project.known_handout(handout) if handout else _only_handout(project)
+    options = Options(
+        langs=langs,
+        large_print=variant == LARGE_PRINT.name,
+        print_shop=variant == PRINT_SHOP.name,
+    )
     report = build_leaflets(
         project,
         [slug],
@@ -373,14 +439,29 @@ def preview(
         out,
         named_clinics=True,
         named_handouts=True,
-        options=Options(),
+        options=options,
         on_done=_progress,
     )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     _fail_if_any(report.failures)
-    for pdf in report.built:
+    for pdf in sorted(report.built + report.skipped):
+        if variant_of(pdf.name).name != variant:
+            continue  # the other copies the clinic's file asks for, kept up to date too
         for number, png in enumerate(render_pages(pdf, pages, dpi), start=1):
             write_atomic(preview_path(pdf, number), png)
             click.echo(f"preview {shown(preview_path(pdf, number))}")
+
+
+def _only_handout(project: Project) -> str:
+    """The handout to use when none is named: the project's only one."""
+    ids = project.handout_ids()
+    if len(ids) == 1:
+        return ids[0]
+    raise click.UsageError(
+        f"--handout: this project has {len(ids)} handouts; name one "
+        f"(available: {', '.join(ids) or 'none yet'})"
+    )
 
 
 @cli.command()
@@ -389,8 +470,18 @@ def preview(
 def init(project: Project, name: str) -> None:
     """Start a clinic file for NAME (the clinic's display name), never overwriting one."""
     path = write_clinic_file(project, name)
-    click.echo(f"Wrote {shown(path)}. Fill in your logo, colours and contact details, then run:")
-    click.echo(f"  python generate.py build --clinic {path.stem}")
+    click.echo(f"Wrote {shown(path)}. Fill in your logo, colours and contact details.")
+    click.echo("Then check the file, and build the clinic's leaflets:")
+    click.echo(f"  {_this_command(project)} check")
+    click.echo(f"  {_this_command(project)} build --clinic {path.stem}")
+
+
+def _this_command(project: Project) -> str:
+    """This tool as it can be run again from here: this Python (a virtualenv's), this file."""
+    words = [shown(Path(sys.executable)), shown(Path(__file__))]
+    if project.root != HOME:
+        words += ["--project", shown(project.root)]
+    return shlex.join(words)
 
 
 @cli.command()
@@ -400,7 +491,13 @@ def init(project: Project, name: str) -> None:
     show_default=True,
     help="Address to serve on; any but this computer's own needs $LEAFLETS_PASSWORD.",
 )
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to serve on (0: any free one).",
+)
 @click.pass_obj
 def serve(project: Project, host: str, port: int) -> None:
     """Serve the web page for clinic staff: make a leaflet, brand a clinic."""

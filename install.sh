@@ -17,8 +17,24 @@ packages=(
 if [ "${1:-}" = test ]; then packages+=(chromium); fi
 as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
-"${as_root[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}"
+# Another package manager (automatic updates, on a freshly booted machine) may hold apt's
+# locks. apt-get waits up to 5 minutes for dpkg's; `update` ignores that timeout for the
+# package lists' lock (apt 2.6), so it is tried again here, every 5 seconds as long.
+# DEBIAN_FRONTEND goes through env: sudo would drop it from the environment.
+apt_get=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300)
+errors=$(mktemp)
+trap 'rm -f "$errors"' EXIT
+for ((waited = 0; ; waited += 5)); do
+  "${apt_get[@]}" update -qq 2>"$errors" && break
+  if [ "$waited" -ge 300 ] || ! grep -q "Could not get lock" "$errors"; then
+    cat "$errors" >&2
+    exit 100
+  fi
+  [ "$waited" -gt 0 ] || echo "install.sh: another package manager is running; waiting for it..." >&2
+  sleep 5
+done
+cat "$errors" >&2
+"${apt_get[@]}" install -y -qq --no-install-recommends "${packages[@]}"
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip

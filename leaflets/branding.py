@@ -7,11 +7,13 @@ clinic's own folder, every asset has been checked, every text field is plain tex
 from __future__ import annotations
 
 import datetime
+import difflib
 import functools
+import os
 import tomllib
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from coloraide import Color
@@ -79,6 +81,18 @@ def _bleed(value: float) -> float:
             value=str(value),
         )
     return value
+
+
+def _paper(value: str) -> str:
+    """A paper name in any case ('letter', 'a5'), as PAPERS writes it."""
+    for paper in PAPERS:
+        if value.lower() == paper.lower():
+            return paper
+    raise _error(
+        "paper",
+        "'{value}' is not a paper size (use A4, Letter or A5, in any case)",
+        value=value[:80],
+    )
 
 
 def name_problem(name: str) -> str | None:
@@ -198,10 +212,28 @@ def _in_clinic_folder(value: str, info: ValidationInfo) -> Path:
             where=where,
         )
     if not path.exists():
+        near = _near_name(path)
+        if near:
+            raise _error(
+                "path",
+                "'{value}' not found; did you mean '{near}'? (a name must match letter for "
+                "letter, capitals too)",
+                value=value,
+                near=str(Path(value).parent / near),
+            )
         raise _error(
             "path", "'{value}' not found (put the file in {where})", value=value, where=where
         )
     return path
+
+
+def _near_name(path: Path) -> str | None:
+    """The name in `path`'s folder nearest to its own, ignoring case ('logo.png' for 'Logo.PNG')."""
+    if not path.parent.is_dir():
+        return None
+    names = {name.lower(): name for name in os.listdir(path.parent) if name != path.name}
+    close = difflib.get_close_matches(path.name.lower(), names, n=1, cutoff=0.8)
+    return names[close[0]] if close else None
 
 
 Line = Annotated[str, Field(max_length=200), AfterValidator(_line)]
@@ -235,15 +267,26 @@ class Logo(_Strict):
     """The clinic's logo: an image file in its folder, and the words a screen reader says."""
 
     file: Annotated[ClinicPath, _checked(assets.check_logo)]
-    alt: Annotated[Line, Field(min_length=1)]
+    alt: Annotated[
+        Line,
+        Field(
+            min_length=1,
+            description="the words screen readers read aloud in place of the logo, such as "
+            "'Bright Smile Hair Clinic logo'",
+        ),
+    ]
 
 
 def _readable_primary(value: str) -> str:
-    """Refuse a primary colour that would print text patients cannot read (WCAG 2.2 AA)."""
-    for pair in palette.primary_pairs(value):
+    """Refuse a primary colour that would print text patients cannot read (WCAG 2.2 AA).
+
+    One validator with `_colour`, so that the message gives the colour as written.
+    """
+    colour = _colour(value)
+    for pair in palette.primary_pairs(colour):
         if pair.ratio < pair.needed:
             better = palette.nearest_shade(
-                value, lambda shade: all(p.ratio >= p.needed for p in palette.primary_pairs(shade))
+                colour, lambda shade: all(p.ratio >= p.needed for p in palette.primary_pairs(shade))
             )
             raise _error(
                 "contrast",
@@ -255,13 +298,13 @@ def _readable_primary(value: str) -> str:
                 needed=f"{pair.needed:g}",
                 better=better,
             )
-    return value
+    return colour
 
 
 class Colours(_Strict):
     """Brand colours, in any CSS form; stored as hex."""
 
-    primary: Annotated[str, AfterValidator(_colour), AfterValidator(_readable_primary)] = "#1a5f7a"
+    primary: Annotated[str, AfterValidator(_readable_primary)] = "#1a5f7a"
     accent: Annotated[str, AfterValidator(_colour)] = "#f2a541"
 
 
@@ -352,7 +395,7 @@ class Branding(_Strict):
     """One clinic's validated branding."""
 
     name: ClinicName
-    paper: Literal[PAPERS] = "A4"
+    paper: Annotated[str, AfterValidator(_paper)] = "A4"
     bleed_mm: Annotated[float, AfterValidator(_bleed)] = 3.0
     language: Language = "en"
     languages: list[Language] = []

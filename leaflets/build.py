@@ -26,7 +26,7 @@ from . import manifest
 from .branding import Branding, load_branding
 from .content import Handout, load_handout
 from .errors import ConfigError, LeafletError, internal_error, shown
-from .leaflet import Options, Variant, file_name, make_leaflet, variants_for
+from .leaflet import Options, Variant, file_name, make_leaflet, other_paper, variants_for
 from .project import Project
 
 
@@ -179,7 +179,7 @@ def plan(
         )
         if branding is None:
             continue
-        for handout_id, lang in _languages(project, handouts, branding, options):
+        for handout_id, lang in _languages(project, handouts, branding, options, report.warnings):
             key = f"{handout_id}/{lang}"
             try:
                 project.written_in(handout_id, lang)
@@ -193,7 +193,7 @@ def plan(
             if handout is None:
                 continue
             for variant in variants_for(branding, options):
-                target = out / slug / file_name(handout, variant)
+                target = out / slug / file_name(handout, variant, other_paper(branding, options))
                 try:  # a file in the clinic's or handout's folder may be unreadable
                     hashes = manifest.inputs(project, branding, handout, variant.name, options)
                 except LeafletError as error:
@@ -344,7 +344,8 @@ def build(
         on_done(failure)
     # Locked before the manifest is read, so a build never plans from another's manifest.
     with contextlib.nullcontext() if options.dry_run else only_build_into(out):
-        recorded, report.warnings = manifest.load(out)
+        recorded, warnings = manifest.load(out)
+        report.warnings += warnings
         entries = dict(recorded)
         todo = _changed(jobs, out, entries, options, report)
         report.stale = _stale(project, out, entries)
@@ -431,21 +432,45 @@ def _stale(project: Project, out: Path, entries: dict[str, dict[str, str]]) -> l
 
 
 def _languages(
-    project: Project, handouts: Iterable[str], branding: Branding, options: Options
+    project: Project,
+    handouts: Iterable[str],
+    branding: Branding,
+    options: Options,
+    warnings: list[str],
 ) -> list[tuple[str, str]]:
-    """(handout, language) pairs to build for one clinic.
-
-    `--lang` decides when given; else the clinic's `languages`, else its `language`, each
-    where the handout is written in it, falling back to English.
-    """
+    """(handout, language) pairs to build for one clinic: `--lang` decides when given."""
     pairs = []
     for handout_id in handouts:
-        written = project.handout_langs(handout_id)
         if options.langs == ("all",):
-            pairs += [(handout_id, lang) for lang in written]
+            pairs += [(handout_id, lang) for lang in project.handout_langs(handout_id)]
         elif options.langs:
             pairs += [(handout_id, lang) for lang in options.langs]
         else:
-            wanted = [lang for lang in branding.languages or [branding.language] if lang in written]
-            pairs += [(handout_id, lang) for lang in wanted or ["en"]]
+            langs, warning = clinic_languages(project, handout_id, branding)
+            pairs += [(handout_id, lang) for lang in langs]
+            warnings += [warning] if warning else []
     return pairs
+
+
+def clinic_languages(
+    project: Project, handout_id: str, branding: Branding
+) -> tuple[list[str], str | None]:
+    """The languages a clinic prints a handout in, and a warning if it lacks one they ask for.
+
+    The clinic's `languages`, else its `language`, where the handout is written in them;
+    English when it is written in none of them.
+    """
+    written = project.handout_langs(handout_id)
+    asked = branding.languages or [branding.language]
+    langs = [lang for lang in asked if lang in written]
+    missing = [lang for lang in asked if lang not in written]
+    if not missing:
+        return langs, None
+    key = "languages" if branding.languages else "language"
+    lacking = ", ".join(f"'{lang}'" for lang in missing)
+    printed = ", ".join(f"'{lang}'" for lang in langs or ["en"])
+    return langs or ["en"], (
+        f"{shown(branding.file)}: {key}: handout '{handout_id}' is not written in {lacking} "
+        f"(it is in: {', '.join(written)}); it prints in {printed} "
+        f"{'only' if langs else 'instead'}"
+    )

@@ -124,9 +124,21 @@ def risk_css(variant: Variant, family: str) -> str:
     )
 
 
-def file_name(handout: Handout, variant: Variant) -> str:
-    """`<handout>-<lang>[-variant].pdf`."""
-    return f"{handout.meta.id}-{handout.lang}{variant.suffix}.pdf"
+def file_name(handout: Handout, variant: Variant, paper: str | None = None) -> str:
+    """`<handout>-<lang>[-<paper>][-<variant>].pdf`, naming a paper given by `other_paper`."""
+    named = f"-{paper.lower()}" if paper else ""
+    return f"{handout.meta.id}-{handout.lang}{named}{variant.suffix}.pdf"
+
+
+def other_paper(branding: Branding, options: Options) -> str | None:
+    """The build's paper when it is not the clinic's own, so that both copies can be kept."""
+    return options.paper if options.paper and options.paper != branding.paper else None
+
+
+def variant_of(name: str) -> Variant:
+    """The variant a leaflet's file name, made by `file_name`, says it is."""
+    others = (LARGE_PRINT, PRINT_SHOP)
+    return next((v for v in others if name.endswith(f"{v.suffix}.pdf")), STANDARD)
 
 
 def make_leaflet(

@@ -27,7 +27,7 @@ from .i18n import LOCALE
 from .project import SLUG, Project
 
 NAME = ".manifest.json"
-# What leaflet.file_name() makes: <handout>-<lang>[-<variant>].pdf.
+# What leaflet.file_name() makes: <handout>-<lang>[-<paper>][-<variant>].pdf.
 LEAFLET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.pdf$")
 
 
@@ -93,7 +93,7 @@ def inputs(
     """The hash of each input one leaflet depends on."""
     chosen = {  # only what changes the PDF's bytes, not which leaflets a build covers
         "variant": variant,
-        "paper": str(options.paper),
+        "paper": options.paper or branding.paper,  # --paper A4 on an A4 clinic changes nothing
         "pdf_variant": options.pdf_variant,
         "overdue": str(handout.meta.review_date < options.today),
     }

@@ -59,7 +59,7 @@ def _describe(detail: dict, model: type[BaseModel]) -> str:
     loc, kind, given = detail["loc"], detail["type"], detail.get("input")
     ctx = detail.get("ctx") or {}
     if kind == "missing":
-        return "required, but missing"
+        return f"required, but missing{_purpose(model, loc)}"
     if kind == "extra_forbidden":
         known = _fields_at(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
@@ -101,6 +101,13 @@ def _model_of(annotation: Any) -> Any:
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return candidate
     return None
+
+
+def _purpose(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    """What a field is for (its description), to say beside a value that is missing."""
+    parent = _model_of(_walk(model, loc[:-1]))
+    field = parent.model_fields.get(loc[-1]) if parent and loc else None
+    return f" ({field.description})" if field and field.description else ""
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

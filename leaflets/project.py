@@ -89,10 +89,13 @@ def _known(name: str, available: list[str], kind: str) -> str:
     if name in available:
         return name
     listing = ", ".join(available) or "none yet"
+    # A clinic named as it prints, 'Riverside Skin Clinic', is near 'riverside-skin-clinic'.
+    as_slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    close = difflib.get_close_matches(as_slug, available, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
     if not SLUG.match(name):
         raise ConfigError(
-            f"{kind} '{name}' is not a valid {kind} id: use {SLUG_FORM} (available: {listing})"
+            f"{kind} '{name}' is not a valid {kind} id: use {SLUG_FORM} "
+            f"({hint}available: {listing})"
         )
-    close = difflib.get_close_matches(name, available, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
     raise ConfigError(f"no {kind} named '{name}' ({hint}available: {listing})")

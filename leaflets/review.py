@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -64,13 +65,26 @@ def numbers_in(handout: Handout) -> collections.Counter[str]:
 
 
 def review_sections(handout: Handout) -> list[str]:
-    """A problem for each required section the handout's own text does not have."""
-    titles = {section.title for section in handout.sections}
-    return [
-        f"{shown(handout.file)}: required section '{title}' has no '## {title}' heading"
-        for title in handout.meta.required_sections
-        if title not in titles
-    ]
+    """A problem for each required section the handout's own text does not have.
+
+    Names the nearest heading the handout does have: usually the same one, misspelt.
+    """
+    titles = [section.title for section in handout.sections]
+    problems = []
+    for title in handout.meta.required_sections:
+        if title in titles:
+            continue
+        nearest = difflib.get_close_matches(title, titles, n=1, cutoff=0)
+        hint = (
+            f"; the nearest heading is '## {nearest[0]}' (make the two match)"
+            if nearest
+            else " (it has no ## headings; start each section with one)"
+        )
+        problems.append(
+            f"{shown(handout.file)}: required_sections: '{title}' has no '## {title}' heading"
+            + hint
+        )
+    return problems
 
 
 def _translation_problems(translation: Handout, english: Handout) -> list[str]:

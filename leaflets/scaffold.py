@@ -19,8 +19,11 @@ TEMPLATE = """\
 # Paths are relative to this file and must be inside the clinic's folder, {slug}/.
 name = {quoted}
 paper = "A4"            # A4, Letter or A5
-language = "en"
+language = "en"         # the handout language to print, if the handout has it
+# languages = ["en", "es"]      # or several: a leaflet in each
+# large_print = true            # also build a large-print copy (16 pt and up)
 # approver = "Dr Jane Example, Clinical Lead"
+# approved_on = 2026-11-20      # "Approved for use at <name> by <approver> on <date>"
 # footer_note = "Printed for patients of {name}."
 
 # [logo]

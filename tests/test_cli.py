@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import subprocess
 
 import pytest
@@ -83,6 +84,26 @@ def test_init_then_build_makes_a_branded_leaflet(project: Project) -> None:
     assert "Riverside Skin & Hair" in pdf_text(project.pdf("riverside-skin-hair"))
 
 
+def test_init_names_commands_that_work_as_printed_and_the_optional_keys(
+    project: Project,
+) -> None:
+    result = project.run("init", "Riverside Skin Clinic")
+    assert result.exit_code == 0, result.output
+    path = project.root / "clinics" / "riverside-skin-clinic.toml"
+    text = path.read_text(encoding="utf-8")
+    optional = ("# languages = [", "# large_print = true", "# approver = ", "# approved_on = ")
+    assert all(f"\n{key}" in text for key in optional)
+    *_, check, build = result.stdout.splitlines()
+    assert check.endswith(f"generate.py --project {project.root} check")
+    assert build.endswith("build --clinic riverside-skin-clinic")
+    for key in optional:
+        text = text.replace(f"\n{key}", f"\n{key[2:]}")
+    path.write_text(text, encoding="utf-8")
+    followed = subprocess.run(shlex.split(check), capture_output=True, text=True, check=False)
+    assert followed.returncode == 0, followed.stderr
+    assert f"ok      {path}" in followed.stdout
+
+
 def test_list_shows_clinics_and_handouts(project: Project) -> None:
     project.clinic("probe", 'name = "Probe Clinic"\n')
     result = project.run("list")
@@ -156,3 +177,81 @@ def test_a_read_only_output_folder_is_reported(project: Project, tiny_disk) -> N
     assert result.exit_code == 1
     assert f"{HANDOUT}-en.pdf" in result.stderr and "Read-only file system" in result.stderr
     assert list((tiny_disk / "probe").iterdir()) == []
+
+
+def test_check_says_ok_only_when_every_check_passes(project: Project) -> None:
+    english = project.root / "handouts" / HANDOUT / "en.md"
+    text = english.read_text(encoding="utf-8")
+    english.write_text(text.replace("## Aftercare", "## After care"), encoding="utf-8")
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert f"ok      {english}" not in result.stdout
+    assert f"invalid {english}" in result.stderr
+    assert f"ok      {english.with_name('es.md')}" in result.stdout
+    assert (
+        f"{english}: required_sections: 'Aftercare' has no '## Aftercare' "
+        "heading; the nearest heading is '## After care' (make the two match)"
+    ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "first_line"),
+    [
+        ('name = "X"\n[colours]\nprimay = "red"\n', "{path}: colours.primay: unknown key"),
+        ('name = "X"\npaper = "B5"\nlogo = 1\n', "2 problems in {path}"),
+    ],
+    ids=["one-problem", "two-problems"],
+)
+def test_check_names_a_bad_file_once(project: Project, toml: str, first_line: str) -> None:
+    path = project.clinic("probe", toml)
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert f"Error: 1 failure(s):\n  {first_line.format(path=path)}" in result.stderr
+    assert f"{path}: {path}" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "files", "fragment"),
+    [
+        (
+            '[colours]\nprimary = "skyblue"\n',
+            {},
+            "colours.primary: 'skyblue' gives headings and links on white a contrast of 1.74:1",
+        ),
+        (
+            '[logo]\nfile = "probe/Logo.PNG"\nalt = "Probe Clinic logo"\n',
+            {"logo.png": b"\x89PNG"},
+            "logo.file: 'probe/Logo.PNG' not found; did you mean 'probe/logo.png'? (a name must "
+            "match letter for letter, capitals too)",
+        ),
+        (
+            '[logo]\nfile = "probe/logo.svg"\n',
+            {"logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>'},
+            "logo.alt: required, but missing (the words screen readers read aloud in place of "
+            "the logo, such as 'Bright Smile Hair Clinic logo')",
+        ),
+    ],
+    ids=["colour-as-written", "near-file-name", "what-alt-text-is-for"],
+)
+def test_a_clinic_message_says_what_the_user_wrote_and_what_would_do(
+    project: Project, toml: str, files: dict[str, bytes], fragment: str
+) -> None:
+    for name, content in files.items():
+        project.write(f"clinics/probe/{name}", content)
+    path = project.clinic("probe", f'name = "Probe Clinic"\n{toml}')
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 2
+    assert f"{path}: {fragment}" in result.stderr
+    assert "Traceback" not in result.output and not project.out.joinpath("probe").exists()
+
+
+def test_a_clinic_named_by_its_display_name_suggests_its_slug(project: Project) -> None:
+    project.clinic("riverside-skin-clinic", 'name = "Riverside Skin Clinic"\n')
+    project.clinic("harbour", 'name = "Harbour"\n')
+    result = project.run("build", "--clinic", "Riverside Skin Clinic")
+    assert result.exit_code == 2
+    assert (
+        "Error: clinic 'Riverside Skin Clinic' is not a valid clinic id: use lowercase letters, "
+        "digits and hyphens, such as 'bright-smile' (did you mean 'riverside-skin-clinic'? "
+        "available: harbour, riverside-skin-clinic)\n"
+    ) == result.stderr

@@ -121,6 +121,42 @@ def test_a_language_the_handout_lacks_fails_naming_it(project: Project) -> None:
     assert "not written in 'fr'" in result.stderr and "en, es" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("toml", "warning"),
+    [
+        (
+            'language = "fr"\n',
+            "language: handout '{h}' is not written in 'fr' (it is in: en, es); "
+            "it prints in 'en' instead",
+        ),
+        (
+            'languages = ["es", "fr", "de"]\n',
+            "languages: handout '{h}' is not written in 'fr', "
+            "'de' (it is in: en, es); it prints in 'es' only",
+        ),
+    ],
+    ids=["language", "languages"],
+)
+def test_check_warns_of_a_clinic_language_the_handout_lacks(
+    project: Project, toml: str, warning: str
+) -> None:
+    path = project.clinic("probe", PROBE + toml)
+    result = project.run("check")
+    assert result.exit_code == 0, result.output
+    assert f"warning: {path}: {warning.format(h=HANDOUT)}\n" in result.stderr
+
+
+def test_build_says_which_language_it_printed_instead(project: Project) -> None:
+    path = project.clinic("probe", PROBE + 'language = "fr"\n')
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"warning: {path}: language: handout '{HANDOUT}' is not written in 'fr' "
+        "(it is in: en, es); it prints in 'en' instead\n"
+    ) in result.stderr
+    assert project.pdf("probe").exists()
+
+
 def _edit_spanish(project: Project, old: str, new: str) -> Path:
     path = project.root / "handouts" / HANDOUT / "es.md"
     text = path.read_text(encoding="utf-8")

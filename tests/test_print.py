@@ -14,7 +14,7 @@ import zxingcpp
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from conftest import HANDOUT, Project
+from conftest import HANDOUT, PROBE_FM, Project
 
 PROBE = 'name = "Probe Clinic"\n'
 BOOKING = "https://probe.example/book?clinic=probe&source=leaflet"
@@ -27,12 +27,58 @@ def test_paper_sets_the_page_size(project: Project, paper: str) -> None:
     project.clinic("probe", PROBE)
     result = project.run("build", "--clinic", "probe", "--paper", paper.lower())
     assert result.exit_code == 0, result.output
-    reader = PdfReader(project.pdf("probe"))
+    suffix = "" if paper == "A4" else f"-{paper.lower()}"  # A4 is the clinic's own paper
+    reader = PdfReader(project.out / "probe" / f"{HANDOUT}-en{suffix}.pdf")
     for page in reader.pages:
         box = page.mediabox
         assert (round(float(box.width)), round(float(box.height))) == POINTS[paper]
     limit = 4 if paper != "A5" else 8
     assert 2 <= len(reader.pages) <= limit
+
+
+@pytest.mark.parametrize(
+    ("paper", "code", "fragment"),
+    [
+        ("letter", 0, "ok      {path}"),
+        ("a5", 0, "ok      {path}"),
+        ("B5", 2, "{path}: paper: 'B5' is not a paper size (use A4, Letter or A5, in any case)"),
+    ],
+)
+def test_a_clinic_file_names_its_paper_in_any_case(
+    project: Project, paper: str, code: int, fragment: str
+) -> None:
+    path = project.clinic("probe", PROBE + f'paper = "{paper}"\n')
+    result = project.run("check")
+    assert result.exit_code == code
+    assert fragment.format(path=path) in result.output
+
+
+def test_a_clinic_paper_in_lower_case_prints_on_that_paper(project: Project) -> None:
+    project.clinic("probe", PROBE + 'paper = "letter"\n')
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    box = PdfReader(project.pdf("probe")).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == POINTS["Letter"]
+
+
+def test_another_paper_is_named_in_the_file_and_kept_beside_the_clinics_own(
+    project: Project,
+) -> None:
+    project.clinic("probe", PROBE)
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    a4 = project.pdf("probe").read_bytes()
+    result = project.run("build", "--clinic", "probe", "--paper", "a5")
+    assert result.exit_code == 0, result.output
+    a5 = project.out / "probe" / f"{HANDOUT}-en-a5.pdf"
+    assert f"built   {a5}" in result.stdout
+    assert round(float(PdfReader(a5).pages[0].mediabox.width)) == POINTS["A5"][0]
+    assert project.pdf("probe").read_bytes() == a4
+    for again in (["build"], ["build", "--paper", "A4"], ["build", "--paper", "A5"]):
+        result = project.run(*again, "--clinic", "probe")
+        assert "Built 0, skipped 1 unchanged, failed 0" in result.stdout, (again, result.output)
+    project.root.joinpath("clinics", "probe.toml").unlink()
+    result = project.run("build", "--prune")
+    assert f"removed probe/{HANDOUT}-en-a5.pdf" in result.stdout
+    assert not a5.exists() and not project.pdf("probe").exists()
 
 
 def test_print_shop_has_bleed_and_trim_office_has_neither(project: Project) -> None:
@@ -233,6 +279,61 @@ def test_preview_pages_option_limits_the_count(project: Project) -> None:
     assert len(pictures) == 1
     with Image.open(pictures[0]) as image:
         assert image.size == (math.ceil(595.28 * 100 / 72), math.ceil(841.89 * 100 / 72))
+
+
+def test_preview_after_build_pictures_the_built_pdf_without_rebuilding_it(
+    project: Project,
+) -> None:
+    project.clinic("probe", PROBE)
+    assert project.run("build", "--clinic", "probe").exit_code == 0
+    built = project.pdf("probe").stat().st_mtime_ns
+    result = project.run("preview", "--clinic", "probe", "--handout", HANDOUT, "--pages", "1")
+    assert result.exit_code == 0, result.output
+    picture = project.out / "probe" / f"{HANDOUT}-en-page-1.png"
+    assert result.stdout == f"preview {picture}\n"
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    assert project.pdf("probe").stat().st_mtime_ns == built
+
+
+def test_preview_chooses_the_language_and_variant_and_defaults_the_only_handout(
+    project: Project,
+) -> None:
+    project.clinic("probe", PROBE)
+    result = project.run(
+        "preview", "--clinic", "probe", "--lang", "es", "--variant", "large-print", "--pages", "1"
+    )
+    assert result.exit_code == 0, result.output
+    picture = project.out / "probe" / f"{HANDOUT}-es-large-print-page-1.png"
+    assert f"preview {picture}\n" in result.stdout
+    assert sorted(path.name for path in (project.out / "probe").glob("*.png")) == [picture.name]
+
+
+def test_preview_without_handout_names_the_choices_when_there_are_several(
+    project: Project,
+) -> None:
+    project.clinic("probe", PROBE)
+    project.write("handouts/probe-fm/en.md", PROBE_FM)
+    result = project.run("preview", "--clinic", "probe")
+    assert result.exit_code == 2
+    assert (
+        f"--handout: this project has 2 handouts; name one (available: {HANDOUT}, probe-fm)"
+        in result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "fragment"),
+    [
+        ("preview", "--dpi INTEGER RANGE Resolution of the pictures"),
+        ("serve", "--port INTEGER RANGE Port to serve on"),
+    ],
+)
+def test_every_preview_and_serve_option_has_help(
+    project: Project, command: str, fragment: str
+) -> None:
+    result = project.run(command, "--help")
+    assert result.exit_code == 0
+    assert fragment in " ".join(result.stdout.split())
 
 
 def test_every_example_leaflet_is_within_150_kb(examples: Path) -> None:

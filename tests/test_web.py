@@ -337,6 +337,16 @@ def test_an_invalid_field_shows_its_error_beside_it_and_nothing_is_written(
     assert path.read_bytes() == before
 
 
+def test_a_paper_written_in_lower_case_is_shown_chosen_and_kept_on_saving(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    path = examples_project.write("clinics/probe.toml", 'name = "Probe"\npaper = "letter"\n')
+    assert "<option selected>Letter</option>" in text(client.get("/clinics/probe"))
+    assert post(client, "/clinics/probe", {"paper": "Letter", "name": "Probe"}).status_code == 303
+    assert 'paper = "letter"' in path.read_text()
+
+
 def test_a_new_clinic_is_written_like_init_and_builds(
     client: FlaskClient,
     examples_project: Project,
@@ -383,6 +393,19 @@ def test_a_failed_write_leaves_the_clinic_file_as_it_was(
     assert "No space left on device" in text(response)
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_clinics_are_listed_by_name_and_a_file_without_one_by_slug(
+    client: FlaskClient,
+    examples_project: Project,
+) -> None:
+    examples_project.write("clinics/broken.toml", "name = \n")
+    listing = text(client.get("/clinics"))
+    assert '<a href="/clinics/harbour-view">Harbour View Dermatology</a>' in listing
+    assert '<a href="/clinics/broken">broken</a>' in listing
+    assert listing.index(">broken<") < listing.index("Harbour View") < listing.index("Maple Street")
+    choices = text(client.get("/"))
+    assert '<option value="maple-street">Maple Street Hair Clinic</option>' in choices
 
 
 def test_a_clinic_file_only_an_editor_can_mend_shows_the_cli_message(

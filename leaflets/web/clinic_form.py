@@ -8,6 +8,7 @@ edited document goes through the same `Branding` model, and each "key: message" 
 
 from __future__ import annotations
 
+import collections
 import re
 import shutil
 import tempfile
@@ -22,8 +23,9 @@ from pydantic import ValidationError
 from tomlkit.container import Container
 
 from .. import assets
-from ..branding import PAPERS, Branding, load_branding
+from ..branding import PAPERS, Branding, load_branding, name_problem
 from ..build import write_atomic
+from ..errors import LeafletError
 from ..messages import describe_errors
 from ..project import SLUG, SLUG_FORM, Project
 from ..scaffold import clinic_file_text, slug_for
@@ -142,6 +144,27 @@ def read_clinic(path: Path) -> tomlkit.TOMLDocument:
         raise
 
 
+def clinic_names(project: Project) -> dict[str, str]:
+    """What to call each clinic in a list, by slug, in that order: the name its file gives.
+
+    A file that cannot say (unreadable, or without a name `check` would accept) is listed
+    by its slug, and a name two files share carries the slug too.
+    """
+    names = {}
+    for slug in project.clinic_slugs():
+        try:
+            name = read_clinic(project.clinic_file(slug)).get("name")
+        except (LeafletError, OSError, ValueError):
+            name = None
+        usable = isinstance(name, str) and name_problem(name) is None
+        names[slug] = str(name).strip() if usable else slug
+    shared = collections.Counter(names.values())
+    labels = {
+        slug: f"{name} ({slug})" if shared[name] > 1 else name for slug, name in names.items()
+    }
+    return dict(sorted(labels.items(), key=lambda item: item[1].casefold()))
+
+
 def _parts(key: str) -> tuple[list[str], str]:
     *tables, name = key.split(".")
     return tables, name
@@ -173,6 +196,11 @@ def form_values(doc: Container) -> dict[str, str]:
     for field in FIELDS:
         if field.kind == "colour":
             values[field.key] = as_hex(values[field.key] or _default(field.key))
+        if field.kind == "select":  # a paper may be written in any case: 'letter' is Letter
+            value = values[field.key]
+            values[field.key] = next(
+                (c for c in field.choices if c.lower() == value.lower()), value
+            )
     return values
 
 
@@ -184,6 +212,8 @@ def _default(key: str) -> str:
 def _unchanged(field: Field, submitted: str, current: str) -> bool:
     if field.kind == "colour":
         return as_hex(current or _default(field.key)) == as_hex(submitted)
+    if field.kind == "select":
+        return submitted.lower() == current.lower()
     return submitted == current
 
 

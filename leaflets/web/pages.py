@@ -47,8 +47,8 @@ def make_page() -> tuple[str, int]:
     project = _project()
     handouts = project.handout_ids()
     langs = sorted({lang for handout in handouts for lang in project.handout_langs(handout)})
-    clinics = project.clinic_slugs()
-    first = Choice(clinics[0] if clinics else "", handouts[0] if handouts else "")
+    clinics = clinic_form.clinic_names(project)
+    first = Choice(next(iter(clinics), ""), handouts[0] if handouts else "")
     choice = Choice(**{key: request.form.get(key, getattr(first, key)) for key in vars(first)})
     made, token, problem = None, None, None
     if request.method == "POST":
@@ -102,7 +102,7 @@ def page_picture(token: str, number: int) -> Response:
 @pages.get("/clinics")
 def clinics() -> str:
     """Every clinic, to pick one to edit, and a way to add one."""
-    return render_template("clinics.html", clinics=_project().clinic_slugs())
+    return render_template("clinics.html", clinics=clinic_form.clinic_names(_project()))
 
 
 @pages.get("/new-clinic")
