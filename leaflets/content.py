@@ -33,6 +33,7 @@ from .messages import describe_errors
 
 _TAGS = {
     "section",
+    "div",
     "h2",
     "h3",
     "h4",
@@ -57,7 +58,9 @@ _TAGS = {
 }
 _ATTRIBUTES = {
     "section": {"class"},
-    "p": {"class"},  # only "lead-in", set below: raw HTML is not Markdown here
+    # Only the classes set below ("lead-in", "lead-in-list"): raw HTML is not Markdown here.
+    "p": {"class"},
+    "div": {"class"},
     "h2": {"id"},
     "h3": {"id"},
     "a": {"href", "title"},
@@ -258,10 +261,21 @@ class _Sectioner(markdown.treeprocessors.Treeprocessor):
                 child.set("id", section.id)  # checks.py looks for it on the rendered pages
                 current = ET.SubElement(root, "section", {"class": f"section{boxed}"})
             current.append(child)
-        for parent in root.iter():
-            for child, after in itertools.pairwise(parent):
-                if child.tag == "p" and after.tag in ("ul", "ol"):
-                    child.set("class", "lead-in")  # kept with its list (styles/base.css)
+        for section in root.iter("section"):
+            self._group_lead_ins(section)
+
+    @staticmethod
+    def _group_lead_ins(section: ET.Element) -> None:
+        """A paragraph just before a list ("Call 999 if you have:") goes with it, in one
+        block that styles/base.css keeps whole in a risk box."""
+        for lead, listed in list(itertools.pairwise(section)):
+            if lead.tag == "p" and listed.tag in ("ul", "ol") and lead.get("class") is None:
+                group = ET.Element("div", {"class": "lead-in-list"})
+                section.insert(list(section).index(lead), group)
+                section.remove(lead)
+                section.remove(listed)
+                lead.set("class", "lead-in")
+                group.extend([lead, listed])
 
     def _check_image(self, image: ET.Element) -> None:
         target = image.get("src", "")
