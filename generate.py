@@ -60,7 +60,7 @@ class _Commands(click.Group):
     "root",
     type=click.Path(file_okay=False, path_type=Path),
     default=HOME,
-    show_default="the folder this tool is in",
+    show_default="this tool's checkout; installed, the current folder",
     help="Project folder holding clinics/, handouts/, templates/ and styles/.",
 )
 @click.pass_context

@@ -138,13 +138,13 @@ def make_leaflet(
         bleed = f"{branding.bleed_mm:g}mm"
         page_css += f":root {{ --bleed: {bleed}; }} @page {{ bleed: {bleed}; }}"
     fetcher = pdf.ConfinedFetcher(
-        [project.templates, project.styles, handout.folder, branding.folder]
+        [*project.templates, *project.styles, handout.folder, branding.folder]
     )
     fonts = FontConfiguration()
     extra = [branding.theme.extra_css.as_uri()] if branding.theme.extra_css else []
     html = render_page(project.templates, branding, handout, extra)
     stylesheets = pdf.stylesheets_for(
-        project.styles, branding, sheets, fetcher, fonts, variant_css=page_css
+        project.stylesheet, branding, sheets, fetcher, fonts, variant_css=page_css
     )
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
     budget = variant.page_factor * MAX_PAGES[branding.paper]
