@@ -14,20 +14,12 @@ from typing import TypeVar
 
 import click
 
+# Only light modules here, so that --help and list answer at once: each command imports
+# what it needs when it runs (WeasyPrint alone takes 0.6 s; tests/test_startup.py).
 from leaflets import __version__
-from leaflets.accessibility import check_accessible_pdf, unreadable
-from leaflets.assets import MAX_PDF_BYTES, read_capped
-from leaflets.branding import PAPERS, load_branding
-from leaflets.build import Failure, write_atomic
-from leaflets.build import build as build_leaflets
-from leaflets.content import load_handout
-from leaflets.errors import InternalError, Interrupted, LeafletError, internal_error, shown
-from leaflets.leaflet import MEMORY_LIMIT_MB, PDF_VARIANTS, Options
-from leaflets.preview import preview_path, render_pages
+from leaflets.choices import MEMORY_LIMIT_MB, PAPERS, PDF_VARIANTS
+from leaflets.errors import Failure, InternalError, Interrupted, LeafletError, internal_error, shown
 from leaflets.project import HOME, LANG, Project
-from leaflets.readability import readability_table
-from leaflets.review import review_handout
-from leaflets.scaffold import write_clinic_file
 
 T = TypeVar("T")
 
@@ -187,6 +179,9 @@ def build(
     when all were built, 1 when any leaflet failed, 2 for bad options or an invalid
     clinic or handout named on the command line.
     """
+    from leaflets.build import build as build_leaflets
+    from leaflets.leaflet import Options
+
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = out if out is not None else project.root / "build"
@@ -299,6 +294,11 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
     90 days before review, and when a translation lacks a number the English has or
     translates an older English version.
     """
+    from leaflets.branding import load_branding
+    from leaflets.content import load_handout
+    from leaflets.readability import readability_table
+    from leaflets.review import review_handout
+
     if pdfs:
         _fail_if_any([failure for path in pdfs if (failure := _check_pdf(path))])
         return
@@ -336,6 +336,9 @@ def _validate(load: Callable[[Path], T], path: Path, failures: list[Failure]) ->
 
 
 def _check_pdf(path: Path) -> Failure | None:
+    from leaflets.accessibility import check_accessible_pdf, unreadable
+    from leaflets.assets import MAX_PDF_BYTES, read_capped
+
     try:
         data = read_capped(path, MAX_PDF_BYTES)
     except ValueError as error:
@@ -362,6 +365,11 @@ def preview(
     project: Project, clinic: str, handout: str, pages: int | None, dpi: int, out: Path | None
 ) -> None:
     """Build one leaflet and write PNG pictures of its pages beside the PDF."""
+    from leaflets.build import build as build_leaflets
+    from leaflets.build import write_atomic
+    from leaflets.leaflet import Options
+    from leaflets.preview import preview_path, render_pages
+
     out = out if out is not None else project.root / "build"
     slug, handout_id = project.known_clinic(clinic), project.known_handout(handout)
     report = build_leaflets(
@@ -386,6 +394,8 @@ def preview(
 @click.pass_obj
 def init(project: Project, name: str) -> None:
     """Start a clinic file for NAME (the clinic's display name), never overwriting one."""
+    from leaflets.scaffold import write_clinic_file
+
     path = write_clinic_file(project, name)
     click.echo(f"Wrote {shown(path)}. Fill in your logo, colours and contact details, then run:")
     click.echo(f"  python generate.py build --clinic {path.stem}")

@@ -25,18 +25,9 @@ import pebble
 from . import manifest
 from .branding import Branding, load_branding
 from .content import Handout, load_handout
-from .errors import ConfigError, LeafletError, internal_error, shown
+from .errors import ConfigError, Failure, LeafletError, internal_error, shown
 from .leaflet import Options, Variant, file_name, make_leaflet, variants_for
 from .project import Project
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One thing that could not be built, and why."""
-
-    what: str
-    message: str
-    exit_code: int
 
 
 @dataclass

@@ -15,6 +15,7 @@ from . import pdf
 from .accessibility import check_accessible_pdf
 from .branding import Branding
 from .checks import MAX_PAGES, check_leaflet
+from .choices import MEMORY_LIMIT_MB
 from .content import Handout
 from .errors import LeafletError, shown
 from .i18n import page_labels_css
@@ -48,26 +49,6 @@ LARGE_PRINT = Variant(
 # PDF/X-4: the current print-exchange standard that keeps RGB colour with an output intent,
 # live transparency and text; PDF/X-1a would need CMYK, which WeasyPrint does not write.
 PRINT_SHOP = Variant("print-shop", ("print-shop.css",), pdf_variant="pdf/x-4")
-
-# What --pdf-variant accepts: PDF/UA for screen readers, PDF/A for archiving. Every one of
-# them is written tagged, so the archival copies stay accessible.
-PDF_VARIANTS = (
-    "pdf/ua-1",
-    "pdf/ua-2",
-    "pdf/a-2a",
-    "pdf/a-2b",
-    "pdf/a-2u",
-    "pdf/a-3a",
-    "pdf/a-3b",
-    "pdf/a-3u",
-)
-
-
-# The address space (RLIMIT_AS) a worker may add to what it is forked with. Measured: a
-# CLI worker forked at 141 MB making every example leaflet (standard, large print, print
-# shop; en, es) peaks at 407-529 MB virtual (119-139 MB resident), and at 518 MB (248 MB
-# resident) with the largest logo allowed (4000 x 4000): under 390 MB added; 2.6 times that.
-MEMORY_LIMIT_MB = 1024
 
 
 @dataclass(frozen=True)
