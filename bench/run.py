@@ -70,7 +70,7 @@ def make_project(root: Path, clinics: int) -> Project:
     return Project(root)
 
 
-def timed(function, repeat: int = 5) -> float:  # noqa: ANN001
+def timed(function, repeat: int = 5) -> float:
     """Median seconds of `function()` after one warm-up call."""
     function()
     runs = []
@@ -146,7 +146,7 @@ def batch(project: Project, out: Path, jobs: int) -> tuple[float, int]:
 
 def cold_start(project: Project, out: Path) -> float:
     started = time.perf_counter()
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [
             sys.executable,
             str(REPO / "generate.py"),

@@ -59,7 +59,7 @@ def check_accessible_pdf(data: bytes, lang: str | None = None) -> list[str]:
         return problems
 
 
-def _walk(node: pikepdf.Object):  # noqa: ANN202 - a generator of (type, alt) pairs
+def _walk(node: pikepdf.Object):  # a generator of (type, alt) pairs
     """Structure elements in document order, as (type, alt text)."""
     if isinstance(node, pikepdf.Dictionary):
         if "/S" in node:

@@ -217,7 +217,7 @@ def _make(project: Project, job: Job, options: Options) -> bytes | str:
         return internal_error(error, "making it")
 
 
-def _results(project: Project, jobs: list[Job], options: Options, workers: int):  # noqa: ANN202
+def _results(project: Project, jobs: list[Job], options: Options, workers: int):
     """(job, bytes or message) as each leaflet is made, each in a worker process.
 
     A worker may be killed: one that outlives `options.time_limit` is stopped, and one

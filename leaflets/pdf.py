@@ -186,7 +186,7 @@ def _watching_weasyprint(doing: str) -> Iterator[_Problems]:
         ) from None
     except MemoryError:
         raise
-    except Exception as error:  # noqa: BLE001 - every WeasyPrint error fails one leaflet
+    except Exception as error:  # every WeasyPrint error fails one leaflet
         raise LeafletError(
             f"WeasyPrint could not {doing} ({error or type(error).__name__}); check the "
             "clinic's template and stylesheet"

@@ -51,7 +51,7 @@ def test_logo_alt_text_reaches_the_figure(examples: Path) -> None:
     ]
 
 
-def _elements(node):  # noqa: ANN001, ANN202
+def _elements(node):
     if isinstance(node, pikepdf.Dictionary):
         if "/S" in node:
             yield node
@@ -203,7 +203,7 @@ def test_readability_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
     from leaflets.content import load_handout
     from leaflets.readability import measure
 
-    def no_download(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def no_download(*args, **kwargs) -> None:
         raise AssertionError("textstat tried to download NLTK data")
 
     monkeypatch.setattr(nltk, "download", no_download)
