@@ -104,7 +104,8 @@ def environment(
     )
     for name in ("range", "dict", "lipsum", "cycler", "joiner", "namespace"):
         del env.globals[name]  # nothing a leaflet needs; `_` stays, the i18n extension's
-    env.install_gettext_translations(translations(lang), newstyle=True)
+    # The i18n extension adds this method when the environment is made.
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["format_date"] = functools.partial(format_date, lang=lang)
     return env
 
