@@ -15,28 +15,12 @@ from typing import TypeVar
 
 import click
 
+# Only light modules here, so that --help and list answer at once: each command imports
+# what it needs when it runs (WeasyPrint alone takes 0.6 s; tests/test_startup.py).
 from leaflets import __version__
-from leaflets.accessibility import check_accessible_pdf, unreadable
-from leaflets.assets import MAX_PDF_BYTES, read_capped
-from leaflets.branding import PAPERS, load_branding
-from leaflets.build import Failure, clinic_languages, write_atomic
-from leaflets.build import build as build_leaflets
-from leaflets.content import load_handout
-from leaflets.errors import InternalError, Interrupted, LeafletError, internal_error, shown
-from leaflets.leaflet import (
-    LARGE_PRINT,
-    MEMORY_LIMIT_MB,
-    PDF_VARIANTS,
-    PRINT_SHOP,
-    STANDARD,
-    Options,
-    variant_of,
-)
-from leaflets.preview import preview_path, render_pages
+from leaflets.choices import MEMORY_LIMIT_MB, PAPERS, PDF_VARIANTS, VARIANT_NAMES
+from leaflets.errors import Failure, InternalError, Interrupted, LeafletError, internal_error, shown
 from leaflets.project import HOME, LANG, Project
-from leaflets.readability import readability_table
-from leaflets.review import review_handout
-from leaflets.scaffold import write_clinic_file
 
 T = TypeVar("T")
 
@@ -69,7 +53,7 @@ class _Commands(click.Group):
     "root",
     type=click.Path(file_okay=False, path_type=Path),
     default=HOME,
-    show_default="the folder this tool is in",
+    show_default="this tool's checkout; installed, the current folder",
     help="Project folder holding clinics/, handouts/, templates/ and styles/.",
 )
 @click.pass_context
@@ -196,6 +180,9 @@ def build(
     when all were built, 1 when any leaflet failed, 2 for bad options or an invalid
     clinic or handout named on the command line.
     """
+    from leaflets.build import build as build_leaflets
+    from leaflets.leaflet import Options
+
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = out if out is not None else project.root / "build"
@@ -311,6 +298,12 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
     90 days before review, and when a translation lacks a number the English has or
     translates an older English version.
     """
+    from leaflets.branding import load_branding
+    from leaflets.build import clinic_languages
+    from leaflets.content import load_handout
+    from leaflets.readability import readability_table
+    from leaflets.review import review_handout
+
     if pdfs:
         _fail_if_any([failure for path in pdfs if (failure := _check_pdf(path))])
         return
@@ -362,6 +355,9 @@ def _outcome(path: Path, ok: bool) -> None:
 
 
 def _check_pdf(path: Path) -> Failure | None:
+    from leaflets.accessibility import check_accessible_pdf, unreadable
+    from leaflets.assets import MAX_PDF_BYTES, read_capped
+
     try:
         data = read_capped(path, MAX_PDF_BYTES)
     except ValueError as error:
@@ -395,8 +391,8 @@ def _check_pdf(path: Path) -> Failure | None:
 )
 @click.option(
     "--variant",
-    type=click.Choice([STANDARD.name, LARGE_PRINT.name, PRINT_SHOP.name]),
-    default=STANDARD.name,
+    type=click.Choice(VARIANT_NAMES),
+    default=VARIANT_NAMES[0],
     show_default=True,
     help="Which copy to picture.",
 )
@@ -424,6 +420,11 @@ def preview(
 
     The PDF is built first only if it is missing or its inputs changed.
     """
+    from leaflets.build import build as build_leaflets
+    from leaflets.build import write_atomic
+    from leaflets.leaflet import LARGE_PRINT, PRINT_SHOP, Options, variant_of
+    from leaflets.preview import preview_path, render_pages
+
     out = out if out is not None else project.root / "build"
     slug = project.known_clinic(clinic)
     handout_id = project.known_handout(handout) if handout else _only_handout(project)
@@ -469,6 +470,8 @@ def _only_handout(project: Project) -> str:
 @click.pass_obj
 def init(project: Project, name: str) -> None:
     """Start a clinic file for NAME (the clinic's display name), never overwriting one."""
+    from leaflets.scaffold import write_clinic_file
+
     path = write_clinic_file(project, name)
     click.echo(f"Wrote {shown(path)}. Fill in your logo, colours and contact details.")
     click.echo("Then check the file, and build the clinic's leaflets:")

@@ -70,7 +70,7 @@ def make_project(root: Path, clinics: int) -> Project:
     return Project(root)
 
 
-def timed(function, repeat: int = 5) -> float:  # noqa: ANN001
+def timed(function, repeat: int = 5) -> float:
     """Median seconds of `function()` after one warm-up call."""
     function()
     runs = []
@@ -91,7 +91,7 @@ def warm_worker(project: Project) -> tuple[float, float]:
     def direct() -> None:
         fonts = FontConfiguration()
         sheets = [
-            weasyprint.CSS(filename=project.styles / name, font_config=fonts)
+            weasyprint.CSS(filename=project.stylesheet(name), font_config=fonts)
             for name in ("base.css", "brand-defaults.css", "paper/a4.css", "safety.css")
         ]
         sheets.insert(
@@ -108,12 +108,12 @@ def safety_checks(project: Project) -> tuple[float, float]:
     """(ms to lay out one leaflet, ms for the safety checks on its HTML and its pages)."""
     branding = load_branding(project.clinic_file("bench-00"))
     handout = load_handout(project.handout_file(HANDOUT, "en"))
-    fetcher = pdf.ConfinedFetcher([project.templates, project.styles, handout.folder])
+    fetcher = pdf.ConfinedFetcher([*project.templates, *project.styles, handout.folder])
     fonts = FontConfiguration()
     html = render_page(project.templates, branding, handout, [])
     page = html.replace(handout.html, HANDOUT_PLACEHOLDER)  # as a clinic's templates made it
     sheets = pdf.stylesheets_for(
-        project.styles,
+        project.stylesheet,
         branding,
         [],
         fetcher,
@@ -146,7 +146,7 @@ def batch(project: Project, out: Path, jobs: int) -> tuple[float, int]:
 
 def cold_start(project: Project, out: Path) -> float:
     started = time.perf_counter()
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [
             sys.executable,
             str(REPO / "generate.py"),

@@ -40,14 +40,16 @@ def check_accessible_pdf(data: bytes, lang: str | None = None) -> list[str]:
         problems = []
         if "/StructTreeRoot" not in root:
             return ["not tagged: no structure tree (StructTreeRoot)"]
-        if not bool(root.get("/MarkInfo", {}).get("/Marked", False)):
+        if not bool(root.get("/MarkInfo", pikepdf.Dictionary()).get("/Marked", False)):
             problems.append("MarkInfo/Marked is not true")
         found_lang = str(root.get("/Lang", ""))
         if not found_lang:
             problems.append("no document language (/Lang)")
         elif lang and found_lang.split("-")[0].lower() != lang.lower():
             problems.append(f"document language is '{found_lang}', expected '{lang}'")
-        if not bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)):
+        if not bool(
+            root.get("/ViewerPreferences", pikepdf.Dictionary()).get("/DisplayDocTitle", False)
+        ):
             problems.append("ViewerPreferences/DisplayDocTitle is not true")
         if not str(pdf.docinfo.get("/Title", "")).strip():
             problems.append("no document title (/Title)")
@@ -59,7 +61,7 @@ def check_accessible_pdf(data: bytes, lang: str | None = None) -> list[str]:
         return problems
 
 
-def _walk(node: pikepdf.Object):  # noqa: ANN202 - a generator of (type, alt) pairs
+def _walk(node: pikepdf.Object):  # a generator of (type, alt) pairs
     """Structure elements in document order, as (type, alt text)."""
     if isinstance(node, pikepdf.Dictionary):
         if "/S" in node:

@@ -101,7 +101,7 @@ def _check_svg(data: bytes) -> None:
         raise ValueError(
             "the SVG has a DOCTYPE or entities, which could read other files; remove them"
         ) from None
-    except Exception as error:  # noqa: BLE001 - any parse failure is the same to the user
+    except Exception as error:  # any parse failure is the same to the user
         raise ValueError(f"is not a readable SVG file ({error}; use a {LOGO_TYPES} file)") from None
     if root.tag != f"{_SVG_NS}svg":
         raise ValueError(f"is not an SVG image (use a {LOGO_TYPES} file)")
@@ -170,7 +170,7 @@ def check_font(path: Path, sample: str = "", reserved: Iterable[str] = ()) -> No
     keys = {family_key(name) for name in reserved}
     try:
         names = _family_names(font)
-    except Exception as error:  # noqa: BLE001 - any failure to read its names is damage
+    except Exception as error:  # any failure to read its names is damage
         raise ValueError(f"'{path.name}' is a damaged font file (its names: {error})") from None
     taken = sorted({name for name in names if family_key(name) in keys})
     if taken:
@@ -207,7 +207,7 @@ def _undrawn(font: TTFont, data: bytes, text: str) -> str | None:
             inked += pen.bounds is not None
             if pen.bounds is None and (char.isalnum() or unicodedata.category(char)[0] == "P"):
                 blank.append(char)
-    except Exception as error:  # noqa: BLE001 - any failure to decode a glyph is damage
+    except Exception as error:  # any failure to decode a glyph is damage
         what = f"the letter '{char}'" if char else "its character map"
         return f"{what} is unreadable: {error}"
     if not letters:

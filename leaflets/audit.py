@@ -73,9 +73,9 @@ class _SectionText(html.parser.HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "section":
             self.current = None
-        elif tag == "h2" and dict(attrs).get("id"):
-            self.current = dict(attrs)["id"]
-            self.text.setdefault(self.current, [])
+        elif tag == "h2" and (heading := dict(attrs).get("id")):
+            self.current = heading
+            self.text.setdefault(heading, [])
         elif tag == "img" and self.current:
             self.images.setdefault(self.current, set()).add(dict(attrs).get("src") or "")
 

@@ -32,13 +32,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import assets, booking, limits, palette
+from .choices import PAPERS
 from .clinic_css import RISK_BOX_FONTS, family_key
 from .errors import problems_error, shown
 from .glyphs import REORDERING, installed_family_file
 from .messages import describe_errors
 
 BUNDLED_FONTS = ("Lato", "Open Sans", "Inter", "Noto Sans", "Noto Serif", "DejaVu Sans")
-PAPERS = ("A4", "Letter", "A5")
 _HIDDEN = REORDERING | {"\u200e", "\u200f"}  # no right-to-left marks in a clinic's lines
 
 

@@ -25,18 +25,9 @@ import pebble
 from . import manifest
 from .branding import Branding, load_branding
 from .content import Handout, load_handout
-from .errors import ConfigError, LeafletError, internal_error, shown
+from .errors import ConfigError, Failure, LeafletError, internal_error, shown
 from .leaflet import Options, Variant, file_name, make_leaflet, other_paper, variants_for
 from .project import Project
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One thing that could not be built, and why."""
-
-    what: str
-    message: str
-    exit_code: int
 
 
 @dataclass
@@ -226,7 +217,7 @@ def _make(project: Project, job: Job, options: Options) -> bytes | str:
         return internal_error(error, "making it")
 
 
-def _results(project: Project, jobs: list[Job], options: Options, workers: int):  # noqa: ANN202
+def _results(project: Project, jobs: list[Job], options: Options, workers: int):
     """(job, bytes or message) as each leaflet is made, each in a worker process.
 
     A worker may be killed: one that outlives `options.time_limit` is stopped, and one

@@ -266,8 +266,11 @@ class _Sectioner(markdown.treeprocessors.Treeprocessor):
 
     @staticmethod
     def _group_lead_ins(section: ET.Element) -> None:
-        """A paragraph just before a list ("Call 999 if you have:") goes with it, in one
-        block that styles/base.css keeps whole in a risk box."""
+        """Put a paragraph just before a list and the list in one block.
+
+        "Call 999 if you have:" goes with what follows it: styles/base.css keeps the block
+        whole in a risk box.
+        """
         for lead, listed in list(itertools.pairwise(section)):
             if lead.tag == "p" and listed.tag in ("ul", "ol") and lead.get("class") is None:
                 group = ET.Element("div", {"class": "lead-in-list"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -29,6 +30,15 @@ class LeafletError(click.ClickException):
         if self.problems:
             message = "\n".join([message, *(f"  {problem}" for problem in self.problems)])
         super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One thing that could not be built or checked, and why; a batch lists them at the end."""
+
+    what: str
+    message: str
+    exit_code: int
 
 
 class InternalError(LeafletError):

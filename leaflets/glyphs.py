@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import shutil
-import subprocess  # noqa: S404 - fixed fontconfig tools, no shell, no user input as code
+import subprocess  # fixed fontconfig tools, no shell, no user input as code
 import unicodedata
 from pathlib import Path
 

@@ -17,9 +17,9 @@ from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from .project import HOME
+from .project import THEME
 
-LOCALE = HOME / "locale"
+LOCALE = THEME / "locale"
 # Babel locale per handout language: the English content follows UK (NHS) usage.
 BABEL_LOCALES = {"en": "en_GB", "es": "es"}
 

@@ -15,6 +15,7 @@ from . import pdf
 from .accessibility import check_accessible_pdf
 from .branding import Branding
 from .checks import MAX_PAGES, check_leaflet
+from .choices import MEMORY_LIMIT_MB
 from .content import Handout
 from .errors import LeafletError, shown
 from .i18n import css_string, page_labels_css
@@ -55,26 +56,6 @@ MARKS_GAP_MM = 2
 # The printing a print-shop PDF is made for, its output intent: offset on coated paper,
 # FOGRA39. In styles/, so the leaflet's fetcher reads it; styles/icc/README.md says more.
 PRINT_PROFILE = "icc/fogra39.icc"
-
-# What --pdf-variant accepts: PDF/UA for screen readers, PDF/A for archiving. Every one of
-# them is written tagged, so the archival copies stay accessible.
-PDF_VARIANTS = (
-    "pdf/ua-1",
-    "pdf/ua-2",
-    "pdf/a-2a",
-    "pdf/a-2b",
-    "pdf/a-2u",
-    "pdf/a-3a",
-    "pdf/a-3b",
-    "pdf/a-3u",
-)
-
-
-# The address space (RLIMIT_AS) a worker may add to what it is forked with. Measured: a
-# CLI worker forked at 141 MB making every example leaflet (standard, large print, print
-# shop; en, es) peaks at 407-529 MB virtual (119-139 MB resident), and at 518 MB (248 MB
-# resident) with the largest logo allowed (4000 x 4000): under 390 MB added; 2.6 times that.
-MEMORY_LIMIT_MB = 1024
 
 
 @dataclass(frozen=True)
@@ -162,13 +143,13 @@ def make_leaflet(
         bleed, margin = branding.bleed_mm, 2 * (branding.bleed_mm + MARKS_GAP_MM)
         page_css += f":root {{ --bleed: {bleed:g}mm; }} @page {{ bleed: {margin:g}mm; }}"
     fetcher = pdf.ConfinedFetcher(
-        [project.templates, project.styles, handout.folder, branding.folder]
+        [*project.templates, *project.styles, handout.folder, branding.folder]
     )
     fonts = FontConfiguration()
     extra = [branding.theme.extra_css.as_uri()] if branding.theme.extra_css else []
     html = render_page(project.templates, branding, handout, extra, variant.name)
     stylesheets = pdf.stylesheets_for(
-        project.styles, branding, sheets, fetcher, fonts, variant_css=page_css
+        project.stylesheet, branding, sheets, fetcher, fonts, variant_css=page_css
     )
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
     budget = variant.page_factor * MAX_PAGES[branding.paper]

@@ -100,8 +100,8 @@ def inputs(
     return {
         "handout": file_hash(handout.file),
         "handout folder": tree_hash(handout.folder),
-        "templates": tree_hash(project.templates),
-        "styles": tree_hash(project.styles),
+        "templates": " ".join(map(tree_hash, project.templates)),
+        "styles": " ".join(map(tree_hash, project.styles)),
         "catalogues": tree_hash(LOCALE),
         "clinic file": file_hash(branding.file),
         "clinic folder": tree_hash(branding.folder),

@@ -8,6 +8,7 @@ reads better. The accent colour is decoration only and never sits behind text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from coloraide import Color
@@ -51,7 +52,7 @@ def primary_pairs(primary: str) -> list[Pair]:
     ]
 
 
-def nearest_shade(colour: str, passes: callable) -> str:
+def nearest_shade(colour: str, passes: Callable[[str], bool]) -> str:
     """The shade of `colour`'s own hue, closest in lightness, for which `passes(shade)` holds."""
     base = Color(colour).convert("oklch")
     for step in range(1, 101):

@@ -12,7 +12,7 @@ import contextvars
 import functools
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -92,24 +92,27 @@ def brand_css(branding: Branding) -> str:
 
 
 def stylesheets_for(
-    styles: Path,
+    stylesheet: Callable[[str], Path],
     branding: Branding,
     variant_sheets: list[str],
     fetcher: ConfinedFetcher,
     fonts: FontConfiguration,
     variant_css: str = "",
 ) -> list[weasyprint.CSS]:
-    """The cascade, written once: base, brand defaults, brand, paper, variants, safety last."""
+    """The cascade, written once: base, brand defaults, brand, paper, variants, safety last.
+
+    `stylesheet` finds a theme stylesheet by name (`Project.stylesheet`).
+    """
     brand = weasyprint.CSS(
         string=brand_css(branding) + variant_css, url_fetcher=fetcher, font_config=fonts
     )
     return [
-        _theme_sheet(styles / "base.css"),
-        _theme_sheet(styles / "brand-defaults.css"),
+        _theme_sheet(stylesheet("base.css")),
+        _theme_sheet(stylesheet("brand-defaults.css")),
         brand,
-        _theme_sheet(styles / "paper" / f"{branding.paper.lower()}.css"),
-        *(_theme_sheet(styles / name) for name in variant_sheets),
-        _theme_sheet(styles / "safety.css"),
+        _theme_sheet(stylesheet(f"paper/{branding.paper.lower()}.css")),
+        *(_theme_sheet(stylesheet(name)) for name in variant_sheets),
+        _theme_sheet(stylesheet("safety.css")),
     ]
 
 
@@ -187,7 +190,7 @@ def _watching_weasyprint(doing: str) -> Iterator[_Problems]:
         ) from None
     except MemoryError:
         raise
-    except Exception as error:  # noqa: BLE001 - every WeasyPrint error fails one leaflet
+    except Exception as error:  # every WeasyPrint error fails one leaflet
         raise LeafletError(
             f"WeasyPrint could not {doing} ({error or type(error).__name__}); check the "
             "clinic's template and stylesheet"

@@ -1,4 +1,10 @@
-"""Where a project's clinics, handouts, templates and styles live, and how to find them."""
+"""Where a project's clinics, handouts, templates and styles live, and how to find them.
+
+The theme (templates/, styles/, locale/ and web/) is the repository's own top-level folders
+in a checkout; an installed wheel carries them inside this package, in `shipped/`
+(pyproject.toml maps them in). As with a MkDocs theme, a project's own `templates/` and
+`styles/` come first, file by file, then the theme's.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +18,20 @@ from .errors import ConfigError
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_FORM = "lowercase letters, digits and hyphens, such as 'bright-smile'"
 LANG = re.compile(r"^[a-z]{2,3}$")
-HOME = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parent.parent
+_SHIPPED = Path(__file__).resolve().parent / "shipped"
+INSTALLED = _SHIPPED.is_dir()
+THEME = _SHIPPED if INSTALLED else _CHECKOUT
+# The default project: the checkout this tool runs from or, installed, the current folder.
+HOME = Path.cwd() if INSTALLED else _CHECKOUT
 
 
 @dataclass(frozen=True)
 class Project:
-    """The folders of one leaflet project (by default, the one this tool ships in)."""
+    """The folders of one leaflet project (by default, the checkout this tool runs from)."""
 
     root: Path = HOME
+    theme: Path = THEME
 
     @property
     def clinics(self) -> Path:
@@ -32,14 +44,23 @@ class Project:
         return self.root / "handouts"
 
     @property
-    def templates(self) -> Path:
-        """The theme's Jinja templates."""
-        return self.root / "templates"
+    def templates(self) -> tuple[Path, ...]:
+        """Where the theme's Jinja templates are searched: the project's own, then the theme's."""
+        return self._theme_folders("templates")
 
     @property
-    def styles(self) -> Path:
-        """The theme's print stylesheets."""
-        return self.root / "styles"
+    def styles(self) -> tuple[Path, ...]:
+        """Where the theme's print stylesheets are searched: the project's own, then the theme's."""
+        return self._theme_folders("styles")
+
+    def stylesheet(self, name: str) -> Path:
+        """The theme stylesheet `name` (`paper/a4.css`, say): the project's copy if it has one."""
+        found = (folder / name for folder in self.styles if (folder / name).is_file())
+        return next(found, self.styles[-1] / name)
+
+    def _theme_folders(self, name: str) -> tuple[Path, ...]:
+        own, theme = self.root / name, self.theme / name
+        return (own, theme) if own.is_dir() and own.resolve() != theme.resolve() else (theme,)
 
     def clinic_slugs(self) -> list[str]:
         """Every clinic in the project, by slug."""

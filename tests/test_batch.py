@@ -138,7 +138,7 @@ def test_a_broken_clinic_never_enters_the_manifest(project: Project) -> None:
 
 def test_interrupted_build_leaves_no_temp_file_and_a_true_manifest(
     project: Project, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from leaflets import build as build_module
 
     two_clinics(project)
@@ -252,7 +252,7 @@ def test_an_unreadable_file_in_a_clinic_folder_fails_only_that_clinic(
     secret = project.write("clinics/beta/secret.txt", "no entry")
     real_open = os.open
 
-    def refuse(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def refuse(path, *args, **kwargs):
         if os.fspath(path) == str(secret):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(secret))
         return real_open(path, *args, **kwargs)

@@ -142,7 +142,7 @@ def test_a_failed_write_keeps_the_earlier_pdf_and_leaves_no_temp_file(
 
 
 @pytest.fixture
-def tiny_disk(tmp_path):  # noqa: ANN001, ANN201
+def tiny_disk(tmp_path):
     """A 16 KB tmpfs, smaller than any leaflet (needs root, as on CI)."""
     mount = tmp_path / "tiny"
     mount.mkdir()
@@ -157,7 +157,7 @@ def tiny_disk(tmp_path):  # noqa: ANN001, ANN201
     subprocess.run(["umount", str(mount)], check=True)
 
 
-def test_a_full_disk_keeps_the_earlier_pdf(project: Project, tiny_disk) -> None:  # noqa: ANN001
+def test_a_full_disk_keeps_the_earlier_pdf(project: Project, tiny_disk) -> None:
     project.clinic("probe", 'name = "Probe Clinic"\n')
     earlier = tiny_disk / "probe" / f"{HANDOUT}-en.pdf"
     earlier.parent.mkdir()
@@ -169,7 +169,7 @@ def test_a_full_disk_keeps_the_earlier_pdf(project: Project, tiny_disk) -> None:
     assert sorted(p.name for p in earlier.parent.iterdir()) == [earlier.name]
 
 
-def test_a_read_only_output_folder_is_reported(project: Project, tiny_disk) -> None:  # noqa: ANN001
+def test_a_read_only_output_folder_is_reported(project: Project, tiny_disk) -> None:
     project.clinic("probe", 'name = "Probe Clinic"\n')
     (tiny_disk / "probe").mkdir()
     subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)

@@ -31,15 +31,15 @@ def long_handout(project: Project) -> None:
     project.write("handouts/probe-fm/en.md", PROBE_FM + "\n## More\n\n" + LONG + "\n")
 
 
-def build_probe(project: Project, *options: str):  # noqa: ANN201
+def build_probe(project: Project, *options: str):
     return project.run("build", "--handout", "probe-fm", *options)
 
 
-def instead_of_rendering(monkeypatch: pytest.MonkeyPatch, slug: str, action) -> None:  # noqa: ANN001
+def instead_of_rendering(monkeypatch: pytest.MonkeyPatch, slug: str, action) -> None:
     """Run `action` instead of rendering clinic `slug`'s leaflets (forked workers see it too)."""
     make = build_module.make_leaflet
 
-    def patched(project, branding, *args):  # noqa: ANN001, ANN202
+    def patched(project, branding, *args):
         return action() if branding.slug == slug else make(project, branding, *args)
 
     monkeypatch.setattr(build_module, "make_leaflet", patched)
@@ -166,7 +166,7 @@ def test_an_output_folder_removed_mid_batch_is_reported(
     project.write("handouts/probe-fm/en.md", PROBE_FM)
     report = generate._progress
 
-    def remove_after_first(done) -> None:  # noqa: ANN001
+    def remove_after_first(done) -> None:
         report(done)
         shutil.rmtree(project.out, ignore_errors=True)
 
@@ -181,7 +181,7 @@ def test_an_output_folder_removed_mid_batch_is_reported(
 def test_a_bug_outside_a_leaflet_is_reported_in_words(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(rows) -> str:  # noqa: ANN001
+    def broken(rows) -> str:
         raise KeyError("measure")
 
     monkeypatch.setattr(generate, "readability_table", broken)

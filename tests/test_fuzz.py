@@ -175,7 +175,7 @@ def assert_no_canary(data: bytes | None) -> None:
 
 @FUZZ
 @given(clinic=CLINICS)
-def test_generated_clinic_files_build_or_fail_cleanly(project: Project, local_server, clinic):  # noqa: ANN001
+def test_generated_clinic_files_build_or_fail_cleanly(project: Project, local_server, clinic):
     assert_no_canary(made(project, tomlkit.dumps(clinic)))
 
 
@@ -232,5 +232,5 @@ HANDOUTS = st.lists(BLOCKS, max_size=8).map(lambda blocks: "\n\n".join(blocks))
 @example(body='![x](file://<outside>/canary.png) <img src="<local-server>/a.png">')
 @example(body="![0](0\x00)")  # once a ValueError from the path check
 @example(body="![0](0%00)")
-def test_generated_markdown_builds_or_fails_cleanly(project: Project, local_server, body: str):  # noqa: ANN001
+def test_generated_markdown_builds_or_fails_cleanly(project: Project, local_server, body: str):
     assert_no_canary(made(project, 'name = "Probe Clinic"\n', PROBE_FM + "\n" + body + "\n"))

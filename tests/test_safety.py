@@ -92,7 +92,7 @@ def template_with_style(css: str) -> str:
     )
 
 
-def drawn_dark_and_readable(pdf, phrase: str, min_size: float = 9) -> bool:  # noqa: ANN001
+def drawn_dark_and_readable(pdf, phrase: str, min_size: float = 9) -> bool:
     """Whether every character of `phrase` is drawn dark on the page, at `min_size` pt or more."""
     with pdfplumber.open(pdf) as document:
         for page in document.pages:

@@ -21,12 +21,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 from .. import assets
 from ..errors import ConfigError, LeafletError
-from ..project import HOME, Project
+from ..project import THEME, Project
 from .made import Shelf
 from .pages import Missing, pages
 
 PASSWORD_VARIABLE = "LEAFLETS_PASSWORD"  # noqa: S105 - where the password is, not it
-WEB = HOME / "web"
+WEB = THEME / "web"
 LOCAL_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
 # A page of our own, with no script and no outside resource: say so to the browser.
 HEADERS = {
