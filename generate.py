@@ -299,8 +299,8 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
     translates an older English version.
     """
     from leaflets.branding import load_branding
-    from leaflets.build import clinic_languages
     from leaflets.content import load_handout
+    from leaflets.project import clinic_languages
     from leaflets.readability import readability_table
     from leaflets.review import review_handout
 

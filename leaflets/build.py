@@ -27,7 +27,7 @@ from .branding import Branding, load_branding
 from .content import Handout, load_handout
 from .errors import ConfigError, Failure, LeafletError, internal_error, shown
 from .leaflet import Options, Variant, file_name, make_leaflet, other_paper, variants_for
-from .project import Project
+from .project import Project, clinic_languages
 
 
 @dataclass
@@ -441,27 +441,3 @@ def _languages(
             pairs += [(handout_id, lang) for lang in langs]
             warnings += [warning] if warning else []
     return pairs
-
-
-def clinic_languages(
-    project: Project, handout_id: str, branding: Branding
-) -> tuple[list[str], str | None]:
-    """The languages a clinic prints a handout in, and a warning if it lacks one they ask for.
-
-    The clinic's `languages`, else its `language`, where the handout is written in them;
-    English when it is written in none of them.
-    """
-    written = project.handout_langs(handout_id)
-    asked = branding.languages or [branding.language]
-    langs = [lang for lang in asked if lang in written]
-    missing = [lang for lang in asked if lang not in written]
-    if not missing:
-        return langs, None
-    key = "languages" if branding.languages else "language"
-    lacking = ", ".join(f"'{lang}'" for lang in missing)
-    printed = ", ".join(f"'{lang}'" for lang in langs or ["en"])
-    return langs or ["en"], (
-        f"{shown(branding.file)}: {key}: handout '{handout_id}' is not written in {lacking} "
-        f"(it is in: {', '.join(written)}); it prints in {printed} "
-        f"{'only' if langs else 'instead'}"
-    )

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
+import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from . import pdf
@@ -56,6 +57,8 @@ MARKS_GAP_MM = 2
 # The printing a print-shop PDF is made for, its output intent: offset on coated paper,
 # FOGRA39. In styles/, so the leaflet's fetcher reads it; styles/icc/README.md says more.
 PRINT_PROFILE = "icc/fogra39.icc"
+# Tighter spacing for a leaflet past its page budget (see make_leaflet).
+COMPACT = "compact.css"
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ def make_leaflet(
     page_css = page_labels_css(handout.lang, overdue) + risk_css(variant, branding.font.family)
     print_shop = None
     if variant == PRINT_SHOP:
-        print_shop = pdf.PrintShop(branding.bleed_mm, project.styles / PRINT_PROFILE)
+        print_shop = pdf.PrintShop(branding.bleed_mm, project.stylesheet(PRINT_PROFILE))
         bleed, margin = branding.bleed_mm, 2 * (branding.bleed_mm + MARKS_GAP_MM)
         page_css += f":root {{ --bleed: {bleed:g}mm; }} @page {{ bleed: {margin:g}mm; }}"
     fetcher = pdf.ConfinedFetcher(
@@ -148,15 +151,16 @@ def make_leaflet(
     fonts = FontConfiguration()
     extra = [branding.theme.extra_css.as_uri()] if branding.theme.extra_css else []
     html = render_page(project.templates, branding, handout, extra, variant.name)
-    stylesheets = pdf.stylesheets_for(
-        project.stylesheet, branding, sheets, fetcher, fonts, variant_css=page_css
-    )
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
     budget = variant.page_factor * MAX_PAGES[branding.paper]
     # The limit is on how much is laid out, so an A5 page, half the size, counts as half.
     limit = options.page_limit * MAX_PAGES[branding.paper] // MAX_PAGES["A4"]
-    try:
-        document = pdf.render(
+
+    def render(sheets: list[str]) -> weasyprint.Document:
+        stylesheets = pdf.stylesheets_for(
+            project.stylesheet, branding, sheets, fetcher, fonts, variant_css=page_css
+        )
+        return pdf.render(
             html,
             base=handout.folder,
             stylesheets=stylesheets,
@@ -164,6 +168,17 @@ def make_leaflet(
             fonts=fonts,
             max_pages=min(budget, limit),
         )
+
+    try:
+        try:
+            document = render(sheets)
+        except pdf.PageLimitReached:
+            if limit < budget:
+                raise
+            # Copyfit: a wide font or a long translation gets the tighter spacing of
+            # compact.css before it is refused. Only leaflets past their budget pay for it.
+            sheets = [*sheets, COMPACT]
+            document = render(sheets)
     except pdf.PageLimitReached as stopped:
         raise LeafletError(
             _too_long(where, stopped.page, budget, limit, branding, handout)

@@ -12,8 +12,12 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
+
+if TYPE_CHECKING:
+    from .branding import Branding
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_FORM = "lowercase letters, digits and hyphens, such as 'bright-smile'"
@@ -120,3 +124,27 @@ def _known(name: str, available: list[str], kind: str) -> str:
             f"({hint}available: {listing})"
         )
     raise ConfigError(f"no {kind} named '{name}' ({hint}available: {listing})")
+
+
+def clinic_languages(
+    project: Project, handout_id: str, branding: Branding
+) -> tuple[list[str], str | None]:
+    """The languages a clinic prints a handout in, and a warning if it lacks one they ask for.
+
+    The clinic's `languages`, else its `language`, where the handout is written in them;
+    English when it is written in none of them.
+    """
+    written = project.handout_langs(handout_id)
+    asked = branding.languages or [branding.language]
+    langs = [lang for lang in asked if lang in written]
+    missing = [lang for lang in asked if lang not in written]
+    if not missing:
+        return langs, None
+    key = "languages" if branding.languages else "language"
+    lacking = ", ".join(f"'{lang}'" for lang in missing)
+    printed = ", ".join(f"'{lang}'" for lang in langs or ["en"])
+    return langs or ["en"], (
+        f"{shown(branding.file)}: {key}: handout '{handout_id}' is not written in {lacking} "
+        f"(it is in: {', '.join(written)}); it prints in {printed} "
+        f"{'only' if langs else 'instead'}"
+    )

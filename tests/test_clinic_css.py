@@ -11,10 +11,10 @@ import shutil
 
 import pdfplumber
 import pytest
-import tinycss2
 
-from conftest import REPO, Project, pdf_text
-from leaflets.clinic_css import check_clinic_css
+from conftest import Project, pdf_text
+from leaflets.clinic_css import RISK_BOX_FONTS, check_clinic_css
+from leaflets.leaflet import STANDARD, risk_css
 
 PROBE = 'name = "Probe Clinic"\n'
 CSS_FILE = "probe/extra.css: "
@@ -154,30 +154,19 @@ def test_a_batch_reports_the_refused_stylesheet_and_builds_the_other_clinics(
     assert checked.exit_code != 0 and "property 'opacity'" in checked.stderr
 
 
-@pytest.mark.parametrize("family", ["Lato", "DejaVu Sans"])
-def test_the_risk_box_fonts_in_safety_css_cannot_be_replaced(family: str) -> None:
-    safety = (REPO / "styles" / "safety.css").read_text(encoding="utf-8")
-    assert f'"{family}"' in safety  # the risk box's font, as safety.css names it
+@pytest.mark.parametrize("family", RISK_BOX_FONTS)
+def test_the_risk_box_fonts_cannot_be_replaced(family: str) -> None:
     problems = check_clinic_css(f'@font-face {{ font-family: "{family}"; src: url(a.ttf); }}')
     assert [
         f"line 1: 'font-family: \"{family}\"' is not allowed" in problem for problem in problems
     ] == [True]
 
 
-def test_every_family_safety_css_gives_the_risk_box_is_reserved() -> None:
-    rules = tinycss2.parse_stylesheet((REPO / "styles" / "safety.css").read_text("utf-8"))
-    families = {
-        token.value
-        for rule in rules
-        if rule.type == "qualified-rule"
-        for declaration in tinycss2.parse_blocks_contents(rule.content)
-        if declaration.type == "declaration" and declaration.lower_name == "font-family"
-        for token in declaration.value
-        if token.type == "string"
-    }
-    assert families
-    for family in families:
-        assert check_clinic_css(f"@font-face {{ font-family: '{family}'; src: url(a.ttf); }}")
+def test_the_risk_box_fallback_font_is_reserved() -> None:
+    """The risk box is in the clinic's validated font, then DejaVu Sans (leaflet.risk_css)."""
+    css = risk_css(STANDARD, "Probe Sans")
+    assert 'font-family: "Probe Sans", "DejaVu Sans", sans-serif !important' in css
+    assert "DejaVu Sans" in RISK_BOX_FONTS
 
 
 GOOD_CSS = """\
