@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from weasyprint import Document
 
+from . import continued
 from .content import Handout, section_id
 from .laid_out import Page, Run, read_page
 from .readable import readability
@@ -47,7 +48,7 @@ def audit_sections(document: Document, handout: Handout, risk_text_pt: float) ->
     for anchor, title in wanted.items():
         runs = [run for page in pages for run in page.runs.get(title, [])]
         copies = set().union(*(page.elements.get(title, set()) for page in pages))
-        found = _wording(title, runs, copies, written.get(anchor, ""))
+        found = _wording(title, runs, copies, written.get(anchor, ""), continued.labels(handout))
         found += _pictures(pages, title, images.get(anchor, set()))
         boxed = title in meta.boxed_sections
         if boxed and runs and not any("risk-box" in p.classes.get(title, ()) for p in pages):
@@ -107,8 +108,18 @@ def printed_text(runs: Iterable[Run]) -> str:
     return " ".join(" ".join(lines).split()).replace(f"{_JOIN} ", "")
 
 
-def _wording(title: str, runs: list[Run], copies: set[int], written: str) -> list[str]:
-    """The section is laid out once, in the handout's words, with nothing made up added."""
+def _within(text: str, labels: set[str]) -> bool:
+    """`text` is a label, or one line of a label that wraps."""
+    return bool(text.strip()) and any(text.strip() in label for label in labels)
+
+
+def _wording(
+    title: str, runs: list[Run], copies: set[int], written: str, labels: set[str]
+) -> list[str]:
+    """The section is laid out once, in the handout's words, with nothing made up added.
+
+    Generated text may be a list marker, or a risk box's "(continued)" label (continued.py).
+    """
     if not runs:
         return [
             "is missing from the rendered leaflet (a handout heading, template block or "
@@ -118,7 +129,8 @@ def _wording(title: str, runs: list[Run], copies: set[int], written: str) -> lis
         return [f"is printed {len(copies)} times; a leaflet prints each section once"]
     for run in runs:
         made_up = run.generated and not (
-            run.generated == "marker" and _MARKER.fullmatch(run.box.text)
+            (run.generated == "marker" and _MARKER.fullmatch(run.box.text))
+            or (run.generated == "before" and _within(run.box.text, labels))
         )
         if made_up:
             return [

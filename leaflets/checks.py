@@ -46,14 +46,13 @@ def _undrawable_characters(where: str, handout: Handout, branding: Branding) -> 
         str(value)
         for value in (
             branding.name,
-            branding.approver,
-            branding.footer_note,
+            *branding.text(handout.lang).model_dump().values(),
             *branding.contact.model_dump().values(),
         )
         if value
     )
     handout_text = handout.html.striptags() + handout.meta.title + handout.meta.summary
-    handout_text += " ".join(handout.meta.sources)
+    handout_text += " ".join([*handout.meta.sources, *handout.meta.questions])
     files = list(branding.font.files) or [installed_family_file(branding.font.family)]
     return [
         f"{where}: no installed font can draw '{char}' (U+{ord(char):04X}) in "

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from . import pdf
+from . import continued, pdf
 from .accessibility import check_accessible_pdf
 from .branding import Branding
 from .checks import MAX_PAGES, check_leaflet
@@ -156,9 +157,9 @@ def make_leaflet(
     # The limit is on how much is laid out, so an A5 page, half the size, counts as half.
     limit = options.page_limit * MAX_PAGES[branding.paper] // MAX_PAGES["A4"]
 
-    def render(sheets: list[str]) -> weasyprint.Document:
+    def render(sheets: list[str], labels_css: str = "") -> weasyprint.Document:
         stylesheets = pdf.stylesheets_for(
-            project.stylesheet, branding, sheets, fetcher, fonts, variant_css=page_css
+            project.stylesheet, branding, sheets, fetcher, fonts, variant_css=page_css + labels_css
         )
         return pdf.render(
             html,
@@ -179,6 +180,9 @@ def make_leaflet(
             # compact.css before it is refused. Only leaflets past their budget pay for it.
             sheets = [*sheets, COMPACT]
             document = render(sheets)
+        document, labels_css = _label_continuations(
+            document, handout, lambda css: render(sheets, css)
+        )
     except pdf.PageLimitReached as stopped:
         raise LeafletError(
             _too_long(where, stopped.page, budget, limit, branding, handout)
@@ -187,7 +191,9 @@ def make_leaflet(
     if problems:
         raise LeafletError(problems[0], problems[1:])
     # Stable for the same inputs, different for each variant of the same page.
-    made_from = "\0".join([html, variant.name, *sheets, page_css, pdf.brand_css(branding)])
+    made_from = "\0".join(
+        [html, variant.name, *sheets, page_css, labels_css, pdf.brand_css(branding)]
+    )
     identifier = hashlib.sha256(made_from.encode()).hexdigest()
     data = pdf.write(
         document,
@@ -204,6 +210,29 @@ def make_leaflet(
             f"--max-size budget of {options.max_kb} KB (use a smaller logo or fewer fonts)"
         )
     return data
+
+
+def _label_continuations(
+    document: weasyprint.Document, handout: Handout, render: Callable[[str], weasyprint.Document]
+) -> tuple[weasyprint.Document, str]:
+    """The leaflet with a "(continued)" label where each risk box runs on, and its CSS.
+
+    Labels move what follows them, so the layout is redone until the labels are exactly
+    where the boxes break; if that does not settle in a few rounds, or a label would push
+    the leaflet past its budget, it is printed without them.
+    """
+    marks = continued.continuations(document, handout)
+    for _round in range(continued.MAX_ROUNDS if marks else 0):
+        css = continued.label_css(marks, handout)
+        try:
+            labelled = render(css)
+        except pdf.PageLimitReached:
+            break
+        found = continued.continuations(labelled, handout)
+        if found == marks:
+            return labelled, css
+        marks = found
+    return document, ""
 
 
 def _too_long(

@@ -123,3 +123,19 @@ def test_a_wide_font_is_copyfitted_into_four_pages(project: Project, paper: str)
     pdf = project.out / "probe" / f"{HANDOUT}-es{suffix}.pdf"
     assert len(pypdfium2.PdfDocument(pdf)) == 4
     assert "Fuentes" in back_page(pdf)
+
+
+def test_a_risk_box_that_runs_on_repeats_its_heading_at_the_top_of_the_page(
+    project: Project,
+) -> None:
+    project.clinic("probe", CLINIC + SPANISH)
+    result = project.run("build", "--clinic", "probe", "--large-print", "--lang", "all")
+    assert result.exit_code == 0, result.output
+    for lang, label in (("en", "(continued)"), ("es", "(continuación)")):
+        reader = PdfReader(project.out / "probe" / f"{HANDOUT}-{lang}-large-print.pdf")
+        tops = [page.extract_text().splitlines()[:1] for page in reader.pages]
+        labelled = [line for [line] in filter(None, tops) if line.endswith(label)]
+        # Large print runs each of the three risk boxes over a page break.
+        assert len(labelled) == 3, tops
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        assert text.count(label) == 3  # nowhere but at the top of a page
