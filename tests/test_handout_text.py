@@ -107,8 +107,27 @@ TEXT = {
     ),
     "es: one term for the next review date": (
         "es",
-        ["Próxima revisión: 2 de diciembre de 2027"],
+        ["Próxima revisión: 2 de diciembre de 2027", "Próxima revisión: 2 dic 2027"],
         ["Fecha de revisión"],
+    ),
+    "one term for the next review date, in the footer too": (
+        "en",
+        ["Next review 2 December 2027", "Next review 2 Dec 2027"],
+        ["Review date"],
+    ),
+    "questions to ask the clinic, on the back page": (
+        "en",
+        [
+            "Questions to ask",
+            "Has microneedling been studied for my type of hair loss?",
+            "Should I use it with a medicine, such as minoxidil?",
+        ],
+        [],
+    ),
+    "es: questions to ask, on the back page": (
+        "es",
+        ["Preguntas que puede hacer", "¿Debo usarlo junto con un medicamento, como el minoxidil?"],
+        ["Questions to ask"],
     ),
     "es: the heading says 'o debe consultar antes'": (
         "es",
