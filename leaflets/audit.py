@@ -48,7 +48,8 @@ def audit_sections(document: Document, handout: Handout, risk_text_pt: float) ->
     for anchor, title in wanted.items():
         runs = [run for page in pages for run in page.runs.get(title, [])]
         copies = set().union(*(page.elements.get(title, set()) for page in pages))
-        found = _wording(title, runs, copies, written.get(anchor, ""), continued.labels(handout))
+        label = continued.label(title, handout.lang)  # its own "(continued)", nothing else
+        found = _wording(title, runs, copies, written.get(anchor, ""), {label})
         found += _pictures(pages, title, images.get(anchor, set()))
         boxed = title in meta.boxed_sections
         if boxed and runs and not any("risk-box" in p.classes.get(title, ()) for p in pages):

@@ -39,6 +39,7 @@ from .glyphs import REORDERING, installed_family_file
 from .messages import describe_errors
 
 BUNDLED_FONTS = ("Lato", "Open Sans", "Inter", "Noto Sans", "Noto Serif", "DejaVu Sans")
+THEME_FONT = "Lato"  # the text font of a clinic that brings its own font files
 _HIDDEN = REORDERING | {"\u200e", "\u200f"}  # no right-to-left marks in a clinic's lines
 
 
@@ -424,6 +425,14 @@ class Branding(_Strict):
     def model_post_init(self, context: dict | None) -> None:
         """Remember which file this came from (never a key a clinic file can set)."""
         self._file = Path((context or {}).get("clinic_file", "clinics/unsaved.toml"))
+
+    @property
+    def text_font(self) -> str:
+        """The font the leaflet's text prints in: the clinic's, if this project ships it.
+
+        A clinic's own font files print only its name (see leaflet.risk_css for why).
+        """
+        return self.font.family if not self.font.files else THEME_FONT
 
     def text(self, lang: str) -> ClinicText:
         """The clinic's own words for a leaflet in `lang`: its translation, else as written."""

@@ -95,17 +95,25 @@ def variants_for(branding: Branding, options: Options) -> list[Variant]:
 
 
 def risk_css(variant: Variant, family: str) -> str:
-    """The risk box's sizes and font, for safety.css to use.
+    """The risk box's sizes, and the one font the leaflet's text is printed in.
 
     A user stylesheet's !important on the box and on everything in it: a custom property
-    declared by a clinic on the box itself would otherwise beat one set on `:root`. The
-    font is the clinic's validated one, so a leaflet has one typeface (every font a clinic
-    can load has had every letter drawn, assets.check_font).
+    declared by a clinic on the box itself would otherwise beat one set on `:root`.
+
+    The font: everything the handout and the theme say (main, the back page, the running
+    title and footer) is printed in `family`, a font this project ships, whatever a clinic
+    stylesheet says. A font file can change what a text draws without changing the text
+    (a character map or substitution rule turning "999" into "111", "not" into "now"), and
+    no check of the text can see it; so a clinic's own font files print its name only.
     """
+    text = ", ".join(
+        f"{scope}, {scope} *"
+        for scope in ("main", ".back-page", ".running-title", ".running-footer")
+    )
     return (
         f".risk-box, .risk-box * {{ --risk-text-size: {variant.risk_text_pt:g}pt !important; "
-        f"--risk-heading-size: {variant.risk_heading_pt:g}pt !important; "
-        f'font-family: {css_string(family)}, "DejaVu Sans", sans-serif !important; }}\n'
+        f"--risk-heading-size: {variant.risk_heading_pt:g}pt !important; }}\n"
+        f'{text} {{ font-family: {css_string(family)}, "DejaVu Sans", sans-serif !important; }}\n'
     )
 
 
@@ -140,7 +148,7 @@ def make_leaflet(
     if options.paper:
         branding = branding.model_copy(update={"paper": options.paper})
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
-    page_css = page_labels_css(handout.lang, overdue) + risk_css(variant, branding.font.family)
+    page_css = page_labels_css(handout.lang, overdue) + risk_css(variant, branding.text_font)
     print_shop = None
     if variant == PRINT_SHOP:
         print_shop = pdf.PrintShop(branding.bleed_mm, project.stylesheet(PRINT_PROFILE))

@@ -20,6 +20,12 @@ from .clinic_css import check_clinic_css
 from .content import Handout
 from .template_data import HANDOUT_PLACEHOLDER
 
+# What only the handout's own HTML (content.py) may carry: a template that used these could
+# print a look-alike risk box, or send the back page's "on page N" to its own words.
+RESERVED_CLASSES = frozenset({"section", "risk-box", "lead-in", "lead-in-list"})
+# The theme's ids (templates/base.html), once each.
+THEME_IDS = ("urgent-heading", "contact-us", "sources")
+
 
 def check_page(html: str, stylesheets: list[str], handout: Handout) -> list[str]:
     """Every problem with a page a clinic's templates made, before the handout goes in.
@@ -30,11 +36,27 @@ def check_page(html: str, stylesheets: list[str], handout: Handout) -> list[str]
     The handout's own HTML, sanitised, holds no CSS or links, so this one parse is enough.
     """
     problems, sheets, placeholders = [], 0, 0
+    handout_ids = {section.id for section in handout.sections}
+    theme_ids: dict[str, int] = dict.fromkeys(THEME_IDS, 0)
     for element in tinyhtml5.parse(html, namespace_html_elements=False).iter():
         if not isinstance(element.tag, str):
             continue  # a comment
         tag = element.tag.rpartition("}")[2]
         placeholders += element.get("class") == "handout-goes-here"
+        classes = set((element.get("class") or "").split())
+        if classes & RESERVED_CLASSES:
+            problems.append(
+                f'has <{tag} class="{element.get("class")}">: the classes '
+                f"{', '.join(sorted(RESERVED_CLASSES))} belong to the handout's own sections, "
+                "so a template cannot make something look like a risk box"
+            )
+        if (anchor := element.get("id")) in handout_ids or theme_ids.get(anchor, 0):
+            problems.append(
+                f'has a second element with id "{anchor}": that id is the handout\'s or the '
+                "back page's, which page references point to; give it another id"
+            )
+        if anchor in theme_ids:
+            theme_ids[anchor] += 1
         if element.get("style") is not None:
             problems.append(
                 f"has a style attribute on <{tag}>, which is not allowed; give the element a class "

@@ -86,7 +86,8 @@ def brand_css(branding: Branding) -> str:
         f"  --brand-primary: {colours.primary};\n"
         f"  --brand-on-primary: {palette.text_on(colours.primary)};\n"
         f"  --brand-accent: {colours.accent};\n"
-        f'  --brand-font: "{branding.font.family}";\n'
+        f'  --brand-font: "{branding.text_font}";\n'
+        f'  --brand-name-font: "{branding.font.family}";\n'
         "}\n"
     )
 
