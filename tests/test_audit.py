@@ -176,7 +176,9 @@ def test_a_template_printing_a_section_twice_fails(project: Project) -> None:
         "{% endblock %}",
     )
     assert result.exit_code == 1, result.output
-    assert "required section 'Aftercare' is printed 2 times" in result.stderr
+    # Refused before layout: the handout's classes and ids are its own (page_styles.py).
+    assert 'has <section class="section">: the classes' in result.stderr
+    assert 'has a second element with id "aftercare"' in result.stderr
 
 
 # The audit alone: hostile CSS after safety.css, as if every other wall had fallen.

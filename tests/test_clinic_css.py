@@ -177,7 +177,7 @@ GOOD_CSS = """\
   font-weight: normal;
   font-style: normal;
 }
-h1, h2 { font-family: "Probe Serif", serif; letter-spacing: 0.5pt; }
+h1, h2, .clinic-name { font-family: "Probe Serif", serif; letter-spacing: 0.5pt; }
 h2 { color: #6a1b4d; margin-top: 12pt; border-bottom: 1pt solid #6a1b4d; }
 .contact { border: 3pt solid #6a1b4d; padding: 10pt 14pt; border-radius: 6pt; }
 .contact > .contact-name, .masthead .clinic-name { font-weight: bold; font-style: italic; }
@@ -198,12 +198,15 @@ def test_a_stylesheet_inside_the_allowlist_builds_and_shows(project: Project) ->
     assert "When to get medical help" in pdf_text(pdf)
     with pdfplumber.open(pdf) as document:
         chars = [char for page in document.pages for char in page.chars]
-    heading = [char for char in chars if char["text"] == "C" and "Serif" in char["fontname"]]
-    assert heading, "the clinic's own heading font is not used"
+    # The clinic's own font prints its name; the handout's headings stay in a font this
+    # project ships (a font file can change what a text draws: test_font_attacks.py).
+    serif = {char["text"] for char in chars if "Serif" in char["fontname"]}
+    assert serif and serif <= set("Probe Clinic"), serif
     plum = tuple(round(value, 2) for value in (0x6A / 255, 0x1B / 255, 0x4D / 255))
     assert any(
         tuple(round(value, 2) for value in char["non_stroking_color"] or ()) == plum
-        for char in heading
+        for char in chars
+        if char["text"] == "C"
     ), "the clinic's heading colour is not used"
 
 
