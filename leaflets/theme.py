@@ -123,14 +123,21 @@ def render_page(
     booking_url = branding.contact.booking_url
     qr_title = translations(lang).gettext("QR code: book an appointment at %(clinic)s online")
     qr = booking_qr_svg(booking_url, qr_title % {"clinic": branding.name}) if booking_url else ""
+    context = page_context(branding, handout, stylesheets, qr, variant)
     try:
-        html = env.get_template(PAGE).render(
-            page_context(branding, handout, stylesheets, qr, variant)
-        )
+        html = env.get_template(PAGE).render(context)
     except jinja2.TemplateError as error:
         raise LeafletError(_describe(error, branding, templates)) from None
     own = branding.theme.templates  # the theme's own page is ours, and tested
     problems = check_page(html, stylesheets, handout) if own else []
+    if own:  # the back page's safety parts, as the theme prints them, must all be there
+        theme_page = environment(templates, None, lang).get_template(PAGE).render(context)
+        problems += [
+            f"does not print the back page's {name} as the theme does (a template may add "
+            "around it, not change or remove it)"
+            for name, part in _kept_parts(theme_page).items()
+            if html.count(part) != 1
+        ]
     html = html.replace(HANDOUT_PLACEHOLDER, handout.html)
     if problems:
         where = (
@@ -139,6 +146,22 @@ def render_page(
         )
         raise LeafletError(f"{where} {problems[0]}", [f"{where} {p}" for p in problems[1:]])
     return html
+
+
+# The back page's parts no clinic template may change: where to get help, the other
+# formats, and the sources with the handout's dates (templates/base.html).
+KEPT = {"urgent": "urgent help", "other-formats": "other formats", "sources": "sources and dates"}
+
+
+def _kept_parts(page: str) -> dict[str, str]:
+    """The HTML of each `KEPT` section of the theme's own page, by its name."""
+    parts = {}
+    for css_class, name in KEPT.items():
+        start = page.find(f'<section class="{css_class}"')
+        end = page.find("</section>", start)
+        if start != -1 and end != -1:
+            parts[name] = page[start : end + len("</section>")]
+    return parts
 
 
 def _describe(error: jinja2.TemplateError, branding: Branding, templates: tuple[Path, ...]) -> str:

@@ -1,4 +1,6 @@
-"""A clinic's own font files cannot change what the handout says (red team, issue 14).
+"""What the red team of issue 14 did, refused: a clinic's own font files cannot change what
+the handout says, and a clinic's templates cannot fake a risk box or change the back page's
+way to get help.
 
 A font can draw "111" for the text "999", or "now" for "not", with a character map or a
 substitution rule, and no check of the text sees it (the PDF's text can even stay right).
@@ -91,3 +93,28 @@ def test_a_template_cannot_take_the_urgent_sections_id(project: Project) -> None
     result = project.run("build", "--clinic", "probe")
     assert result.exit_code == 1
     assert 'has a second element with id "when-to-get-medical-help"' in result.stderr
+
+
+def test_a_template_cannot_change_or_remove_the_back_pages_way_to_get_help(
+    project: Project,
+) -> None:
+    for block in (
+        "{% block urgent %}<p>In an emergency, call 111.</p>{% endblock %}",
+        "{% block back_page %}<p>Thank you for choosing us.</p>{% endblock %}",
+    ):
+        project.write("clinics/probe/templates/leaflet.html", '{% extends "base.html" %}' + block)
+        project.clinic("probe", 'name = "Probe Clinic"\n[theme]\ntemplates = "probe/templates"\n')
+        result = project.run("build", "--clinic", "probe")
+        assert result.exit_code == 1, result.output
+        assert "does not print the back page's urgent help as the theme does" in result.stderr
+
+
+def test_a_template_may_add_to_the_back_page(project: Project) -> None:
+    project.write(
+        "clinics/probe/templates/leaflet.html",
+        '{% extends "base.html" %}{% block contact %}{{ super() }}'
+        "<p>Walk-ins welcome on Saturdays.</p>{% endblock %}",
+    )
+    project.clinic("probe", 'name = "Probe Clinic"\n[theme]\ntemplates = "probe/templates"\n')
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 0, result.output
