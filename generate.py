@@ -421,8 +421,8 @@ def preview(
     The PDF is built first only if it is missing or its inputs changed.
     """
     from leaflets.build import build as build_leaflets
-    from leaflets.build import write_atomic
     from leaflets.leaflet import LARGE_PRINT, PRINT_SHOP, Options, variant_of
+    from leaflets.output import write_atomic
     from leaflets.preview import preview_path, render_pages
 
     out = out if out is not None else project.root / "build"

@@ -10,7 +10,6 @@ import subprocess
 import pytest
 
 from conftest import HANDOUT, Project, pdf_text
-from leaflets import build as build_module
 
 GOOD = 'name = "Good Probe Clinic"\n'
 BAD = 'name = "Bad Probe Clinic"\n[colours]\naccent = "bluish"\n'
@@ -133,7 +132,7 @@ def test_a_failed_write_keeps_the_earlier_pdf_and_leaves_no_temp_file(
     def full_disk(fd: int) -> None:
         raise OSError(failure, os.strerror(failure))
 
-    monkeypatch.setattr(build_module.os, "fsync", full_disk)
+    monkeypatch.setattr(os, "fsync", full_disk)
     result = project.run("build", "--clinic", "probe", "--force")
     assert result.exit_code == 1
     assert f"{HANDOUT}-en.pdf" in result.stderr and reason in result.stderr

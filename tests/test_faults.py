@@ -18,7 +18,7 @@ import pytest
 
 import generate
 from conftest import HANDOUT, PROBE_FM, REPO, Project
-from leaflets import build as build_module
+from leaflets import workers
 
 GOOD = 'name = "Good Probe Clinic"\n'
 # About 150 A4 pages of plain text: far past any page budget, and slow to lay out in full.
@@ -37,12 +37,12 @@ def build_probe(project: Project, *options: str):
 
 def instead_of_rendering(monkeypatch: pytest.MonkeyPatch, slug: str, action) -> None:
     """Run `action` instead of rendering clinic `slug`'s leaflets (forked workers see it too)."""
-    make = build_module.make_leaflet
+    make = workers.make_leaflet
 
     def patched(project, branding, *args):
         return action() if branding.slug == slug else make(project, branding, *args)
 
-    monkeypatch.setattr(build_module, "make_leaflet", patched)
+    monkeypatch.setattr(workers, "make_leaflet", patched)
 
 
 def beside_a_good_clinic(project: Project, slug: str, toml: str) -> None:
@@ -137,7 +137,7 @@ def test_a_second_build_into_the_same_folder_is_refused(project: Project) -> Non
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from leaflets.build import only_build_into\n"
+            "import sys; from pathlib import Path; from leaflets.output import only_build_into\n"
             "with only_build_into(Path(sys.argv[1])):\n    print('building', flush=True)\n"
             "    sys.stdin.readline()",
             str(project.out),
