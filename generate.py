@@ -172,7 +172,19 @@ def build(
     handouts: tuple[str, ...],
     out: Path | None,
     paper: str | None,
-    **options: object,
+    pdf_variant: str,
+    allow_expired: bool,
+    max_kb: int | None,
+    page_limit: int,
+    time_limit: float,
+    memory_limit: int,
+    large_print: bool,
+    print_shop: bool,
+    langs: tuple[str, ...],
+    jobs: int,
+    force: bool,
+    dry_run: bool,
+    prune: bool,
 ) -> None:
     """Build leaflets: every clinic x every handout, or the ones named.
 
@@ -180,6 +192,7 @@ def build(
     when all were built, 1 when any leaflet failed, 2 for bad options or an invalid
     clinic or handout named on the command line.
     """
+    from leaflets.build import Batch
     from leaflets.build import build as build_leaflets
     from leaflets.leaflet import Options
 
@@ -187,6 +200,24 @@ def build(
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = out if out is not None else project.root / "build"
     paper = next((p for p in PAPERS if p.lower() == paper.lower()), None) if paper else None
+    options = Options(
+        paper=paper,
+        pdf_variant=pdf_variant,
+        allow_expired=allow_expired,
+        max_kb=max_kb,
+        page_limit=page_limit,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+    )
+    batch = Batch(
+        large_print=large_print,
+        print_shop=print_shop,
+        langs=langs,
+        jobs=jobs,
+        force=force,
+        dry_run=dry_run,
+        prune=prune,
+    )
     progress = _Progress()
     report = build_leaflets(
         project,
@@ -195,21 +226,20 @@ def build(
         out,
         named_clinics=bool(clinics),
         named_handouts=bool(handouts),
-        options=Options(paper=paper, **options),
+        options=options,
+        batch=batch,
         on_start=progress.start,
         on_done=progress.done,
     )
     progress.finish()
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
-    for what, why in report.planned if options["dry_run"] else []:
+    for what, why in report.planned if dry_run else []:
         click.echo(f"would build {what}: {', '.join(why)}")
     for key in report.stale:
-        state = "removed" if options["prune"] else "stale"
+        state = "removed" if prune else "stale"
         click.echo(f"{state:<8}{key} (its clinic is gone)")
-    done = (
-        f"Would build {len(report.planned)}" if options["dry_run"] else f"Built {len(report.built)}"
-    )
+    done = f"Would build {len(report.planned)}" if dry_run else f"Built {len(report.built)}"
     click.echo(
         f"{done}, skipped {len(report.skipped)} unchanged, "
         f"failed {len(report.failures)}, in {report.seconds:.1f} s."
@@ -420,15 +450,16 @@ def preview(
 
     The PDF is built first only if it is missing or its inputs changed.
     """
+    from leaflets.build import Batch
     from leaflets.build import build as build_leaflets
-    from leaflets.leaflet import LARGE_PRINT, PRINT_SHOP, Options, variant_of
+    from leaflets.leaflet import LARGE_PRINT, PRINT_SHOP, variant_of
     from leaflets.output import write_atomic
     from leaflets.preview import preview_path, render_pages
 
     out = out if out is not None else project.root / "build"
     slug = project.known_clinic(clinic)
     handout_id = project.known_handout(handout) if handout else _only_handout(project)
-    options = Options(
+    batch = Batch(
         langs=langs,
         large_print=variant == LARGE_PRINT.name,
         print_shop=variant == PRINT_SHOP.name,
@@ -440,7 +471,7 @@ def preview(
         out,
         named_clinics=True,
         named_handouts=True,
-        options=options,
+        batch=batch,
         on_done=_progress,
     )
     for warning in report.warnings:

@@ -17,10 +17,26 @@ from . import manifest
 from .branding import Branding, load_branding
 from .content import Handout, load_handout
 from .errors import ConfigError, Failure, LeafletError, shown
-from .leaflet import Options, file_name, other_paper, variants_for
+from .leaflet import LARGE_PRINT, PRINT_SHOP, STANDARD, Options, Variant, file_name, other_paper
 from .output import check_out_folder, only_build_into, write_atomic
 from .project import Project, clinic_languages
 from .workers import Leaflet, make_each
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Which leaflets a build makes, and how: its copies, languages, workers, and what to redo.
+
+    How each leaflet is made, and what changes its PDF, is `leaflet.Options`'s.
+    """
+
+    large_print: bool = False  # also build every clinic's large-print copy
+    print_shop: bool = False  # also build every clinic's print-shop copy
+    langs: tuple[str, ...] = ()  # languages to build, or ("all",); () means each clinic's own
+    jobs: int = 1  # worker processes rendering at once
+    force: bool = False  # rebuild leaflets whose inputs have not changed
+    dry_run: bool = False  # say what would be built, and why, and build nothing
+    prune: bool = False  # remove the outputs of clinics no longer in the project
 
 
 @dataclass
@@ -70,6 +86,7 @@ def plan(
     handouts: Iterable[str],
     out: Path,
     options: Options,
+    batch: Batch,
     report: Report,
     named_clinics: bool = False,
     named_handouts: bool = False,
@@ -83,7 +100,7 @@ def plan(
         )
         if branding is None:
             continue
-        for handout_id, lang in _languages(project, handouts, branding, options, report.warnings):
+        for handout_id, lang in _languages(project, handouts, branding, batch, report.warnings):
             key = f"{handout_id}/{lang}"
             try:
                 project.written_in(handout_id, lang)
@@ -96,7 +113,7 @@ def plan(
             handout = documents[key]
             if handout is None:
                 continue
-            for variant in variants_for(branding, options):
+            for variant in _variants(branding, batch):
                 target = out / slug / file_name(handout, variant, other_paper(branding, options))
                 try:  # a file in the clinic's or handout's folder may be unreadable
                     hashes = manifest.inputs(project, branding, handout, variant.name, options)
@@ -117,6 +134,7 @@ def build(
     named_clinics: bool = False,
     named_handouts: bool = False,
     options: Options | None = None,
+    batch: Batch | None = None,
     on_done: Callable[[Path | Failure], None] = lambda _: None,
     on_start: Callable[[int], None] = lambda _: None,
 ) -> Report:
@@ -128,41 +146,41 @@ def build(
     """
     started = time.perf_counter()
     check_out_folder(out)
-    options = options or Options()
+    options, batch = options or Options(), batch or Batch()
     report = Report()
-    jobs = plan(project, clinics, handouts, out, options, report, named_clinics, named_handouts)
+    jobs = plan(
+        project, clinics, handouts, out, options, batch, report, named_clinics, named_handouts
+    )
     for failure in report.failures:
         on_done(failure)
     # Locked before the manifest is read, so a build never plans from another's manifest.
-    with contextlib.nullcontext() if options.dry_run else only_build_into(out):
+    with contextlib.nullcontext() if batch.dry_run else only_build_into(out):
         recorded, warnings = manifest.load(out)
         report.warnings += warnings
         entries = dict(recorded)
-        todo = _changed(jobs, out, entries, options, report)
+        todo = _changed(jobs, out, entries, batch.force, report)
         report.stale = _stale(project, out, entries)
-        if options.dry_run:
+        if batch.dry_run:
             return report
         on_start(len(todo))
         try:
-            with contextlib.closing(make_each(project, todo, options, options.jobs)) as results:
+            with contextlib.closing(make_each(project, todo, options, batch.jobs)) as results:
                 for job, result in results:
                     on_done(_write(job, result, out, entries, report))
         finally:
-            _finish(out, entries, recorded, options, report)
+            _finish(out, entries, recorded, batch.prune, report)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _changed(
-    jobs: list[Job], out: Path, entries: dict, options: Options, report: Report
-) -> list[Job]:
-    """The jobs to do: those whose inputs changed or whose PDF is missing (all, with --force)."""
+def _changed(jobs: list[Job], out: Path, entries: dict, force: bool, report: Report) -> list[Job]:
+    """The jobs to do: those whose inputs changed or whose PDF is missing (all, if `force`)."""
     todo = []
     for job in jobs:
         why = manifest.changed(entries.get(job.target.relative_to(out).as_posix()), job.inputs)
         if not job.target.exists():
             why = why if why == ["new"] else ["the PDF is missing", *why]
-        if why or options.force:
+        if why or force:
             todo.append(job)
             report.planned.append((job.what, why or ["--force"]))
         else:
@@ -192,11 +210,11 @@ def _write(
     return job.target
 
 
-def _finish(out: Path, entries: dict, recorded: dict, options: Options, report: Report) -> None:
+def _finish(out: Path, entries: dict, recorded: dict, prune: bool, report: Report) -> None:
     """Prune if asked, then record what the folder now holds (even after Ctrl-C)."""
     if not out.is_dir():
         return  # removed during the build: nothing to record, and nowhere to record it
-    if options.prune:
+    if prune:
         for key in report.stale:
             _remove_leaflet(out, key)
             entries.pop(key, None)
@@ -222,20 +240,30 @@ def _stale(project: Project, out: Path, entries: dict[str, dict[str, str]]) -> l
     return sorted(key for key in entries if key.split("/", 1)[0] not in clinics)
 
 
+def _variants(branding: Branding, batch: Batch) -> list[Variant]:
+    """The variants to build for one clinic."""
+    variants = [STANDARD]
+    if batch.large_print or branding.large_print:
+        variants.append(LARGE_PRINT)
+    if batch.print_shop:
+        variants.append(PRINT_SHOP)
+    return variants
+
+
 def _languages(
     project: Project,
     handouts: Iterable[str],
     branding: Branding,
-    options: Options,
+    batch: Batch,
     warnings: list[str],
 ) -> list[tuple[str, str]]:
-    """(handout, language) pairs to build for one clinic: `--lang` decides when given."""
+    """(handout, language) pairs to build for one clinic: `batch.langs` decides when given."""
     pairs = []
     for handout_id in handouts:
-        if options.langs == ("all",):
+        if batch.langs == ("all",):
             pairs += [(handout_id, lang) for lang in project.handout_langs(handout_id)]
-        elif options.langs:
-            pairs += [(handout_id, lang) for lang in options.langs]
+        elif batch.langs:
+            pairs += [(handout_id, lang) for lang in batch.langs]
         else:
             langs, warning = clinic_languages(project, handout_id, branding)
             pairs += [(handout_id, lang) for lang in langs]

@@ -64,34 +64,21 @@ COMPACT = "compact.css"
 
 @dataclass(frozen=True)
 class Options:
-    """Choices for a whole build."""
+    """How each leaflet is made: what changes its PDF, and the limits it must keep.
 
-    large_print: bool = False  # also build every clinic's large-print copy
-    print_shop: bool = False  # also build every clinic's print-shop copy
-    allow_expired: bool = False  # print a handout past its review date, marked as overdue
+    What changes the PDF is what `manifest.inputs` hashes. Which leaflets a build makes,
+    and how, is `build.Batch`'s.
+    """
+
     paper: str | None = None  # overrides every clinic's paper
-    pdf_variant: str = "pdf/ua-1"
+    pdf_variant: str = "pdf/ua-1"  # unless the variant has its own (print shop: PDF/X-4)
+    today: datetime.date = field(default_factory=datetime.date.today)  # past review_date: overdue
+    allow_expired: bool = False  # print an overdue handout, marked so, instead of refusing it
+    # Limits: a leaflet past one is stopped and reported (never changed), and a batch goes on.
     max_kb: int | None = None  # fail a leaflet larger than this
-    langs: tuple[str, ...] = ()  # languages to build, or ("all",); () means each clinic's own
-    jobs: int = 1  # worker processes rendering at once
-    force: bool = False  # rebuild leaflets whose inputs have not changed
-    dry_run: bool = False  # say what would be built, and why, and build nothing
-    prune: bool = False  # remove the outputs of clinics no longer in the project
-    today: datetime.date = field(default_factory=datetime.date.today)
-    # Resource limits: a leaflet past either is stopped and reported, and the batch goes on.
-    time_limit: float = 60.0  # seconds to render one leaflet (enforced by build.py's workers)
     page_limit: int = 12  # A4 or Letter pages laid out before layout is stopped (A5: twice)
-    memory_limit: int | None = MEMORY_LIMIT_MB  # megabytes a worker may use (build.py)
-
-
-def variants_for(branding: Branding, options: Options) -> list[Variant]:
-    """The variants to build for one clinic."""
-    variants = [STANDARD]
-    if options.large_print or branding.large_print:
-        variants.append(LARGE_PRINT)
-    if options.print_shop:
-        variants.append(PRINT_SHOP)
-    return variants
+    time_limit: float = 60.0  # seconds to render one leaflet (enforced by workers.py)
+    memory_limit: int | None = MEMORY_LIMIT_MB  # megabytes a worker may use (workers.py)
 
 
 def risk_css(variant: Variant, family: str) -> str:

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import resource
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -39,7 +39,7 @@ L = TypeVar("L", bound=Leaflet)
 
 def make_each(
     project: Project, leaflets: Sequence[L], options: Options, workers: int
-) -> Iterator[tuple[L, bytes | str]]:
+) -> Generator[tuple[L, bytes | str], None, None]:
     """(leaflet, bytes or message) as each leaflet is made, each in a worker process.
 
     A worker may be killed: one that outlives `options.time_limit` is stopped, and one
