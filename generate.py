@@ -19,7 +19,22 @@ import click
 # what it needs when it runs (WeasyPrint alone takes 0.6 s; tests/test_startup.py).
 from leaflets import __version__
 from leaflets.choices import MEMORY_LIMIT_MB, PAPERS, PDF_VARIANTS, VARIANT_NAMES
-from leaflets.errors import Failure, InternalError, Interrupted, LeafletError, internal_error, shown
+from leaflets.errors import (
+    ConfigError,
+    Expired,
+    Failure,
+    FolderBusy,
+    InternalError,
+    Interrupted,
+    LeafletError,
+    OutOfMemory,
+    TimeLimit,
+    TooLarge,
+    TooLong,
+    WorkerDied,
+    internal_error,
+    shown,
+)
 from leaflets.project import HOME, LANG, Project
 
 T = TypeVar("T")
@@ -31,6 +46,9 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except LeafletError as error:
+            error.message = _said(error)  # the core's facts, and this command line's fix
+            raise
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:  # a PDF is renamed into place whole, and the manifest is
@@ -198,7 +216,7 @@ def build(
 
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
-    out = out if out is not None else project.root / "build"
+    out = _out_folder(project, out)
     paper = next((p for p in PAPERS if p.lower() == paper.lower()), None) if paper else None
     options = Options(
         paper=paper,
@@ -235,7 +253,7 @@ def build(
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for what, why in report.planned if dry_run else []:
-        click.echo(f"would build {what}: {', '.join(why)}")
+        click.echo(f"would build {what}: {', '.join(why) or '--force'}")
     for key in report.stale:
         state = "removed" if prune else "stale"
         click.echo(f"{state:<8}{key} (its clinic is gone)")
@@ -245,6 +263,14 @@ def build(
         f"failed {len(report.failures)}, in {report.seconds:.1f} s."
     )
     _fail_if_any(report.failures)
+
+
+def _out_folder(project: Project, out: Path | None) -> Path:
+    """`--out`, or build/ in the project; never an existing file."""
+    out = out if out is not None else project.root / "build"
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out: '{shown(out)}' is a file, not a folder; give a folder name")
+    return out
 
 
 def _check_langs(langs: tuple[str, ...]) -> tuple[str, ...]:
@@ -284,12 +310,37 @@ def _progress(done: Path | Failure) -> None:
         click.echo(f"built   {shown(done)}")
 
 
+def _said(error: LeafletError) -> str:
+    """An error as this command line says it: the option that gets past it, where one does."""
+    message = error.format_message()
+    if isinstance(error, Expired):
+        return f"{message}, or build with --allow-expired to print it marked 'Review overdue'"
+    if isinstance(error, TooLong) and not error.past_budget:
+        return (
+            f"{error.where}: layout stopped at page {error.page}, past the limit of "
+            f"{error.limit} {error.paper} pages a leaflet may take to render (raise it with "
+            "--max-pages)"
+        )
+    if isinstance(error, TooLarge):
+        return (
+            f"{error.where}: the {error.variant} PDF is {error.kb:.0f} KB, over the --max-size "
+            f"budget of {error.max_kb} KB (use a smaller logo or fewer fonts)"
+        )
+    if isinstance(error, TimeLimit):
+        return f"{message} (raise it with --time-limit)"
+    if isinstance(error, OutOfMemory | WorkerDied) and error.megabytes:
+        return f"{message} (raise the limit with --memory-limit MB)"
+    if isinstance(error, FolderBusy):
+        return f"{message}, or build into another folder with --out"
+    return message
+
+
 def _fail_if_any(failures: list[Failure]) -> None:
     if not failures:
         return
     lines = []
     for failure in failures:
-        first, *rest = failure.message.splitlines()
+        first, *rest = _said(failure.error).splitlines()
         # A clinic's or handout's own message already names its file: name it once.
         if not (first.startswith(f"{failure.what}: ") or first.endswith(f" in {failure.what}")):
             first = f"{failure.what}: {first}"
@@ -361,7 +412,7 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
             rows.append(review.readability)
             for warning in review.warnings:
                 click.echo(f"warning: {warning}", err=True)
-            failures += [Failure(shown(path), problem, 1) for problem in review.problems]
+            failures += [Failure(shown(path), LeafletError(p), 1) for p in review.problems]
             _outcome(path, not review.problems)
     click.echo(readability_table(rows))
     _fail_if_any(failures)
@@ -372,7 +423,7 @@ def _validate(load: Callable[[Path], T], path: Path, failures: list[Failure]) ->
     try:
         return load(path)
     except LeafletError as error:  # an invalid file exits 2; a handout that reads badly, 1
-        failures.append(Failure(shown(path), error.format_message(), error.exit_code))
+        failures.append(Failure(shown(path), error, error.exit_code))
         return None
 
 
@@ -391,16 +442,16 @@ def _check_pdf(path: Path) -> Failure | None:
     try:
         data = read_capped(path, MAX_PDF_BYTES)
     except ValueError as error:
-        return Failure(shown(path), f"the file {error}", 2)
+        return Failure(shown(path), ConfigError(f"the file {error}"), 2)
     except OSError as error:
-        return Failure(shown(path), f"cannot be read ({error.strerror})", 2)
+        return Failure(shown(path), ConfigError(f"cannot be read ({error.strerror})"), 2)
     if problem := unreadable(data):
-        return Failure(shown(path), problem, 2)
+        return Failure(shown(path), ConfigError(problem), 2)
     problems = check_accessible_pdf(data)
     if not problems:
         click.echo(f"ok      {shown(path)}: tagged, titled, language set, alt texts, headings")
         return None
-    return Failure(shown(path), "\n".join(problems), 1)
+    return Failure(shown(path), LeafletError("\n".join(problems)), 1)
 
 
 @cli.command()
@@ -456,9 +507,9 @@ def preview(
     from leaflets.output import write_atomic
     from leaflets.preview import preview_path, render_pages
 
-    out = out if out is not None else project.root / "build"
     slug = project.known_clinic(clinic)
     handout_id = project.known_handout(handout) if handout else _only_handout(project)
+    out = _out_folder(project, out)
     batch = Batch(
         langs=langs,
         large_print=variant == LARGE_PRINT.name,

@@ -18,7 +18,7 @@ from .branding import Branding, load_branding
 from .content import Handout, load_handout
 from .errors import ConfigError, Failure, LeafletError, shown
 from .leaflet import LARGE_PRINT, PRINT_SHOP, STANDARD, Options, Variant, file_name, other_paper
-from .output import check_out_folder, only_build_into, write_atomic
+from .output import only_build_into, write_atomic
 from .project import Project, clinic_languages
 from .workers import Leaflet, make_each
 
@@ -46,7 +46,7 @@ class Report:
     built: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    planned: list[tuple[str, list[str]]] = field(default_factory=list)  # what, and why
+    planned: list[tuple[str, list[str]]] = field(default_factory=list)  # what, inputs changed
     stale: list[str] = field(default_factory=list)  # outputs of clinics no longer here
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -63,7 +63,7 @@ def _load(loader: Callable, path: Path, named: bool, failures: list[Failure], wh
         return loader(path)
     except LeafletError as error:
         code = error.exit_code if named else 1
-        failures.append(Failure(what, error.format_message(), code))
+        failures.append(Failure(what, error, code))
         return None
 
 
@@ -105,7 +105,7 @@ def plan(
             try:
                 project.written_in(handout_id, lang)
             except ConfigError as error:
-                report.failures.append(Failure(f"{slug}/{key}", error.format_message(), 1))
+                report.failures.append(Failure(f"{slug}/{key}", error, 1))
                 continue
             if key not in documents:
                 path = project.handout_file(handout_id, lang)
@@ -119,7 +119,7 @@ def plan(
                     hashes = manifest.inputs(project, branding, handout, variant.name, options)
                 except LeafletError as error:
                     what = f"{slug}/{target.name}"
-                    report.failures.append(Failure(what, error.format_message(), 1))
+                    report.failures.append(Failure(what, error, 1))
                     continue
                 jobs.append(Job(branding, handout, variant, target, hashes))
     return jobs
@@ -145,7 +145,6 @@ def build(
     is written last, even after Ctrl-C, and records only leaflets that were written.
     """
     started = time.perf_counter()
-    check_out_folder(out)
     options, batch = options or Options(), batch or Batch()
     report = Report()
     jobs = plan(
@@ -182,18 +181,18 @@ def _changed(jobs: list[Job], out: Path, entries: dict, force: bool, report: Rep
             why = why if why == ["new"] else ["the PDF is missing", *why]
         if why or force:
             todo.append(job)
-            report.planned.append((job.what, why or ["--force"]))
+            report.planned.append((job.what, why))  # nothing changed: it is forced
         else:
             report.skipped.append(job.target)
     return todo
 
 
 def _write(
-    job: Job, result: bytes | str, out: Path, entries: dict, report: Report
+    job: Job, result: bytes | LeafletError, out: Path, entries: dict, report: Report
 ) -> Path | Failure:
     """Write one made leaflet and record it, or record why it failed; return which."""
     if isinstance(result, bytes) and not out.is_dir():
-        result = (
+        result = LeafletError(
             f"not written: the output folder {shown(out)} was removed during the build "
             "(build again to make it)"
         )
@@ -201,8 +200,8 @@ def _write(
         try:
             write_atomic(job.target, result)
         except LeafletError as error:
-            result = error.format_message()
-    if isinstance(result, str):
+            result = error
+    if isinstance(result, LeafletError):
         report.failures.append(Failure(job.what, result, 1))
         return report.failures[-1]
     entries[job.target.relative_to(out).as_posix()] = job.inputs
@@ -223,7 +222,7 @@ def _finish(out: Path, entries: dict, recorded: dict, prune: bool, report: Repor
         try:
             write_atomic(out / manifest.NAME, manifest.dump(entries))
         except LeafletError as error:  # the next build rebuilds rather than trusts it
-            report.failures.append(Failure(manifest.NAME, error.format_message(), 1))
+            report.failures.append(Failure(manifest.NAME, error, 1))
 
 
 def _remove_leaflet(out: Path, key: str) -> None:

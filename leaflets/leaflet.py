@@ -19,7 +19,7 @@ from .branding import Branding
 from .checks import MAX_PAGES, check_leaflet
 from .choices import MEMORY_LIMIT_MB
 from .content import Handout
-from .errors import LeafletError, shown
+from .errors import Expired, LeafletError, TooLarge, TooLong
 from .i18n import css_string, page_labels_css
 from .project import Project
 from .theme import render_page
@@ -119,11 +119,7 @@ def make_leaflet(
     """Render, check and return one leaflet's PDF bytes; raise `LeafletError` if it fails."""
     overdue = handout.meta.review_date < options.today
     if overdue and not options.allow_expired:
-        raise LeafletError(
-            f"{shown(handout.file)}: review_date {handout.meta.review_date} has passed; have the "
-            "handout reviewed and its dates updated, or build with --allow-expired to print it "
-            "marked 'Review overdue'"
-        )
+        raise Expired(handout.file, handout.meta.review_date)
     if options.paper:
         branding = branding.model_copy(update={"paper": options.paper})
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
@@ -171,8 +167,8 @@ def make_leaflet(
             document, handout, lambda css: render(sheets, css)
         )
     except pdf.PageLimitReached as stopped:
-        raise LeafletError(
-            _too_long(where, stopped.page, budget, limit, branding, handout)
+        raise TooLong(
+            where, stopped.page, budget, limit, branding.paper, handout.file.name
         ) from None
     problems = check_leaflet(document, handout, branding, budget, variant.risk_text_pt)
     if problems:
@@ -192,10 +188,7 @@ def make_leaflet(
     if problems:
         raise LeafletError(f"{where}: the PDF is not accessible", problems)
     if options.max_kb and len(data) > options.max_kb * 1024:
-        raise LeafletError(
-            f"{where}: the {variant.name} PDF is {len(data) / 1024:.0f} KB, over the "
-            f"--max-size budget of {options.max_kb} KB (use a smaller logo or fewer fonts)"
-        )
+        raise TooLarge(where, variant.name, len(data) / 1024, options.max_kb)
     return data
 
 
@@ -220,18 +213,3 @@ def _label_continuations(
             return labelled, css
         marks = found
     return document, ""
-
-
-def _too_long(
-    where: str, page: int, budget: int, limit: int, branding: Branding, handout: Handout
-) -> str:
-    """Why layout was stopped: past the paper's page budget, or past the --max-pages limit."""
-    if budget <= limit:
-        return (
-            f"{where}: layout stopped at page {page}; the limit for it on {branding.paper} "
-            f"paper is {budget} pages (shorten {handout.file.name})"
-        )
-    return (
-        f"{where}: layout stopped at page {page}, past the limit of {limit} {branding.paper} "
-        "pages a leaflet may take to render (raise it with --max-pages)"
-    )

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import ConfigError, LeafletError, shown
+from .errors import FolderBusy, LeafletError, shown
 
 
 def _read_umask() -> int:
@@ -48,12 +48,6 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def check_out_folder(out: Path) -> None:
-    """Refuse an output folder that is an existing file."""
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out: '{shown(out)}' is a file, not a folder; give a folder name")
-
-
 LOCK = ".build.lock"
 
 
@@ -80,10 +74,7 @@ def only_build_into(out: Path) -> Iterator[None]:
     except OSError as error:
         os.close(handle)
         if isinstance(error, BlockingIOError):
-            raise LeafletError(
-                f"another build is running into {shown(out)}; wait for it to finish, or build "
-                "into another folder with --out"
-            ) from None
+            raise FolderBusy(out) from None
         raise LeafletError(
             f"cannot lock the output folder {shown(out)}: {error.strerror}"
         ) from None

@@ -1,8 +1,8 @@
 """Worker processes: each leaflet made in one, within a time and a memory limit.
 
 A leaflet that hangs, runs out of memory or crashes a C library fails alone, and the rest
-go on. Workers are forked, so they start at once; each returns its leaflet's bytes or,
-picklable, the message saying why it failed.
+go on. Workers are forked, so they start at once; each returns its leaflet's bytes or
+the `LeafletError` saying why it failed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pebble
 
 from .branding import Branding
 from .content import Handout
-from .errors import LeafletError, internal_error
+from .errors import LeafletError, OutOfMemory, TimeLimit, WorkerDied, internal_error
 from .leaflet import Options, Variant, make_leaflet
 from .project import Project
 
@@ -39,8 +39,8 @@ L = TypeVar("L", bound=Leaflet)
 
 def make_each(
     project: Project, leaflets: Sequence[L], options: Options, workers: int
-) -> Generator[tuple[L, bytes | str], None, None]:
-    """(leaflet, bytes or message) as each leaflet is made, each in a worker process.
+) -> Generator[tuple[L, bytes | LeafletError], None, None]:
+    """(leaflet, bytes or error) as each leaflet is made, each in a worker process.
 
     A worker may be killed: one that outlives `options.time_limit` is stopped, and one
     that dies (out of memory, a crash in a C library) is replaced, so the leaflet it was
@@ -55,7 +55,7 @@ def make_each(
         initargs=(options.memory_limit,),
     )
     try:
-        futures: dict[concurrent.futures.Future[bytes | str], L] = {
+        futures: dict[concurrent.futures.Future[bytes | LeafletError], L] = {
             pool.schedule(_make, (project, leaflet, options), timeout=options.time_limit): leaflet
             for leaflet in leaflets
         }
@@ -71,19 +71,19 @@ def make_in_worker(
 ) -> bytes:
     """One leaflet, made in a worker as a build makes it, within the same limits."""
     [(_, result)] = make_each(project, [Leaflet(branding, handout, variant)], options, workers=1)
-    if isinstance(result, str):
-        raise LeafletError(result)
+    if isinstance(result, LeafletError):
+        raise result
     return result
 
 
-def _make(project: Project, leaflet: Leaflet, options: Options) -> bytes | str:
-    """Make one leaflet: its bytes, or the message saying why it failed (picklable either way)."""
+def _make(project: Project, leaflet: Leaflet, options: Options) -> bytes | LeafletError:
+    """Make one leaflet: its bytes, or the error saying why it failed (picklable either way)."""
     try:
         return make_leaflet(project, leaflet.branding, leaflet.handout, leaflet.variant, options)
     except LeafletError as error:
-        return error.format_message()
+        return error
     except MemoryError:
-        return _out_of_memory(options)
+        return OutOfMemory(options.memory_limit)
     except (KeyboardInterrupt, SystemExit):
         raise
     # One leaflet's bug must not stop the batch; nor may a library's error that is not an
@@ -94,28 +94,25 @@ def _make(project: Project, leaflet: Leaflet, options: Options) -> bytes | str:
         if isinstance(error, SystemError) and options.memory_limit:
             # C code (cffi, Pillow) whose allocation fails under the limit returns an error
             # without a MemoryError: "error return without exception set".
-            return _out_of_memory(options)
-        return internal_error(error, "making it")
+            return OutOfMemory(options.memory_limit)
+        return LeafletError(internal_error(error, "making it"))
 
 
-def _outcome(future: concurrent.futures.Future, options: Options) -> bytes | str:
+def _outcome(
+    future: concurrent.futures.Future[bytes | LeafletError], options: Options
+) -> bytes | LeafletError:
     """What came back from a worker, or why nothing did."""
     try:
         return future.result()
     except concurrent.futures.TimeoutError:
-        return (
-            f"stopped after {options.time_limit:g} s, the time limit for rendering one "
-            "leaflet (raise it with --time-limit)"
-        )
+        return TimeLimit(options.time_limit)
     except pebble.ProcessExpired as died:
         how = f"signal {-died.exitcode}" if died.exitcode < 0 else f"exit code {died.exitcode}"
         if died.exitcode == -signal.SIGKILL:
             how += ": killed, perhaps for want of memory"
-        message = f"the worker process rendering it died ({how})"
-        if options.memory_limit and -died.exitcode in _NO_MEMORY_SIGNALS:
-            # A C library that cannot allocate aborts, traps (GLib) or crashes, never raises.
-            message += f"; perhaps it {_out_of_memory(options)}"
-        return message
+        # A C library that cannot allocate aborts, traps (GLib) or crashes, never raises.
+        perhaps = -died.exitcode in _NO_MEMORY_SIGNALS
+        return WorkerDied(how, options.memory_limit if perhaps else None)
 
 
 _NO_MEMORY_SIGNALS = (signal.SIGABRT, signal.SIGTRAP, signal.SIGSEGV, signal.SIGBUS)
@@ -141,10 +138,3 @@ def _address_space() -> int:
             if line.startswith("VmSize:"):
                 return int(line.split()[1]) * 1024
     return 0
-
-
-def _out_of_memory(options: Options) -> str:
-    return (
-        f"ran out of memory: rendering it needed more than the {options.memory_limit} MB a "
-        "worker may take (raise the limit with --memory-limit MB)"
-    )
