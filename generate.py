@@ -9,9 +9,8 @@ import datetime
 import os
 import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
@@ -37,7 +36,8 @@ from leaflets.errors import (
 )
 from leaflets.project import HOME, LANG, Project
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from leaflets.check import Checked
 
 
 class _Commands(click.Group):
@@ -250,8 +250,7 @@ def build(
         on_done=progress.done,
     )
     progress.finish()
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    _warn(report.warnings)
     for what, why in report.planned if dry_run else []:
         click.echo(f"would build {what}: {', '.join(why) or '--force'}")
     for key in report.stale:
@@ -379,79 +378,43 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
     90 days before review, and when a translation lacks a number the English has or
     translates an older English version.
     """
-    from leaflets.branding import load_branding
-    from leaflets.content import load_handout
-    from leaflets.project import clinic_languages
+    from leaflets.check import check_pdf, check_project
     from leaflets.readability import readability_table
-    from leaflets.review import review_handout
 
     if pdfs:
-        _fail_if_any([failure for path in pdfs if (failure := _check_pdf(path))])
+        failures = []
+        for path in pdfs:
+            failure = check_pdf(path)
+            if failure is None:
+                click.echo(
+                    f"ok      {shown(path)}: tagged, titled, language set, alt texts, headings"
+                )
+            else:
+                failures.append(failure)
+        _fail_if_any(failures)
         return
-    failures: list[Failure] = []
-    for path in map(project.clinic_file, project.clinic_slugs()):
-        branding = _validate(load_branding, path, failures)
-        _outcome(path, branding is not None)
-        warnings = branding.untranslated() if branding else []
-        for handout_id in project.handout_ids() if branding else []:
-            _, warning = clinic_languages(project, handout_id, branding)
-            warnings += [warning] if warning else []
-        for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
-    rows = []
-    for handout_id in project.handout_ids():
-        english = None
-        for lang in sorted(project.handout_langs(handout_id), key=lambda lang: lang != "en"):
-            path = project.handout_file(handout_id, lang)
-            handout = _validate(load_handout, path, failures)
-            if handout is None:
-                _outcome(path, False)
-                continue
-            english = english or (handout if lang == "en" else None)
-            review = review_handout(handout, datetime.date.today(), english)
-            rows.append(review.readability)
-            for warning in review.warnings:
-                click.echo(f"warning: {warning}", err=True)
-            failures += [Failure(shown(path), LeafletError(p), 1) for p in review.problems]
-            _outcome(path, not review.problems)
-    click.echo(readability_table(rows))
-    _fail_if_any(failures)
+    checked = check_project(project, datetime.date.today())
+    for clinic in checked.clinics:
+        _outcome(clinic)
+        _warn(clinic.warnings)
+    for handout in checked.handouts:
+        _warn(handout.warnings)
+        _outcome(handout)
+    click.echo(readability_table(checked.readability))
+    _fail_if_any(checked.failures)
 
 
-def _validate(load: Callable[[Path], T], path: Path, failures: list[Failure]) -> T | None:
-    """Load one file to validate it, recording a failure."""
-    try:
-        return load(path)
-    except LeafletError as error:  # an invalid file exits 2; a handout that reads badly, 1
-        failures.append(Failure(shown(path), error, error.exit_code))
-        return None
-
-
-def _outcome(path: Path, ok: bool) -> None:
+def _outcome(checked: Checked) -> None:
     """One line a file: 'ok' only once every check on it has passed."""
-    if ok:
-        click.echo(f"ok      {shown(path)}")
+    if checked.ok:
+        click.echo(f"ok      {shown(checked.path)}")
     else:
-        click.echo(f"invalid {shown(path)}", err=True)
+        click.echo(f"invalid {shown(checked.path)}", err=True)
 
 
-def _check_pdf(path: Path) -> Failure | None:
-    from leaflets.accessibility import check_accessible_pdf, unreadable
-    from leaflets.assets import MAX_PDF_BYTES, read_capped
-
-    try:
-        data = read_capped(path, MAX_PDF_BYTES)
-    except ValueError as error:
-        return Failure(shown(path), ConfigError(f"the file {error}"), 2)
-    except OSError as error:
-        return Failure(shown(path), ConfigError(f"cannot be read ({error.strerror})"), 2)
-    if problem := unreadable(data):
-        return Failure(shown(path), ConfigError(problem), 2)
-    problems = check_accessible_pdf(data)
-    if not problems:
-        click.echo(f"ok      {shown(path)}: tagged, titled, language set, alt texts, headings")
-        return None
-    return Failure(shown(path), LeafletError("\n".join(problems)), 1)
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()
@@ -525,8 +488,7 @@ def preview(
         batch=batch,
         on_done=_progress,
     )
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    _warn(report.warnings)
     _fail_if_any(report.failures)
     for pdf in sorted(report.built + report.skipped):
         if variant_of(pdf.name).name != variant:

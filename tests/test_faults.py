@@ -21,7 +21,7 @@ import pytest
 
 import generate
 from conftest import HANDOUT, PROBE_FM, REPO, Project
-from leaflets import workers
+from leaflets import readability, workers
 from leaflets.branding import load_branding
 from leaflets.content import load_handout
 from leaflets.errors import (
@@ -246,7 +246,7 @@ def test_a_bug_outside_a_leaflet_is_reported_in_words(
     def broken(rows) -> str:
         raise KeyError("measure")
 
-    monkeypatch.setattr(generate, "readability_table", broken)
+    monkeypatch.setattr(readability, "readability_table", broken)
     result = project.run("check")
     assert result.exit_code == 70
     assert "internal error while running 'check' (KeyError: 'measure')" in result.stderr
