@@ -9,9 +9,8 @@ import datetime
 import os
 import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,10 +18,26 @@ import click
 # what it needs when it runs (WeasyPrint alone takes 0.6 s; tests/test_startup.py).
 from leaflets import __version__
 from leaflets.choices import MEMORY_LIMIT_MB, PAPERS, PDF_VARIANTS, VARIANT_NAMES
-from leaflets.errors import Failure, InternalError, Interrupted, LeafletError, internal_error, shown
+from leaflets.errors import (
+    ConfigError,
+    Expired,
+    Failure,
+    FolderBusy,
+    InternalError,
+    Interrupted,
+    LeafletError,
+    OutOfMemory,
+    TimeLimit,
+    TooLarge,
+    TooLong,
+    WorkerDied,
+    internal_error,
+    shown,
+)
 from leaflets.project import HOME, LANG, Project
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from leaflets.check import Checked
 
 
 class _Commands(click.Group):
@@ -31,6 +46,9 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except LeafletError as error:
+            error.message = _said(error)  # the core's facts, and this command line's fix
+            raise
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:  # a PDF is renamed into place whole, and the manifest is
@@ -172,7 +190,19 @@ def build(
     handouts: tuple[str, ...],
     out: Path | None,
     paper: str | None,
-    **options: object,
+    pdf_variant: str,
+    allow_expired: bool,
+    max_kb: int | None,
+    page_limit: int,
+    time_limit: float,
+    memory_limit: int,
+    large_print: bool,
+    print_shop: bool,
+    langs: tuple[str, ...],
+    jobs: int,
+    force: bool,
+    dry_run: bool,
+    prune: bool,
 ) -> None:
     """Build leaflets: every clinic x every handout, or the ones named.
 
@@ -180,13 +210,32 @@ def build(
     when all were built, 1 when any leaflet failed, 2 for bad options or an invalid
     clinic or handout named on the command line.
     """
+    from leaflets.build import Batch
     from leaflets.build import build as build_leaflets
     from leaflets.leaflet import Options
 
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
-    out = out if out is not None else project.root / "build"
+    out = _out_folder(project, out)
     paper = next((p for p in PAPERS if p.lower() == paper.lower()), None) if paper else None
+    options = Options(
+        paper=paper,
+        pdf_variant=pdf_variant,
+        allow_expired=allow_expired,
+        max_kb=max_kb,
+        page_limit=page_limit,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+    )
+    batch = Batch(
+        large_print=large_print,
+        print_shop=print_shop,
+        langs=langs,
+        jobs=jobs,
+        force=force,
+        dry_run=dry_run,
+        prune=prune,
+    )
     progress = _Progress()
     report = build_leaflets(
         project,
@@ -195,26 +244,32 @@ def build(
         out,
         named_clinics=bool(clinics),
         named_handouts=bool(handouts),
-        options=Options(paper=paper, **options),
+        options=options,
+        batch=batch,
         on_start=progress.start,
         on_done=progress.done,
     )
     progress.finish()
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for what, why in report.planned if options["dry_run"] else []:
-        click.echo(f"would build {what}: {', '.join(why)}")
+    _warn(report.warnings)
+    for what, why in report.planned if dry_run else []:
+        click.echo(f"would build {what}: {', '.join(why) or '--force'}")
     for key in report.stale:
-        state = "removed" if options["prune"] else "stale"
+        state = "removed" if prune else "stale"
         click.echo(f"{state:<8}{key} (its clinic is gone)")
-    done = (
-        f"Would build {len(report.planned)}" if options["dry_run"] else f"Built {len(report.built)}"
-    )
+    done = f"Would build {len(report.planned)}" if dry_run else f"Built {len(report.built)}"
     click.echo(
         f"{done}, skipped {len(report.skipped)} unchanged, "
         f"failed {len(report.failures)}, in {report.seconds:.1f} s."
     )
     _fail_if_any(report.failures)
+
+
+def _out_folder(project: Project, out: Path | None) -> Path:
+    """`--out`, or build/ in the project; never an existing file."""
+    out = out if out is not None else project.root / "build"
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out: '{shown(out)}' is a file, not a folder; give a folder name")
+    return out
 
 
 def _check_langs(langs: tuple[str, ...]) -> tuple[str, ...]:
@@ -254,12 +309,37 @@ def _progress(done: Path | Failure) -> None:
         click.echo(f"built   {shown(done)}")
 
 
+def _said(error: LeafletError) -> str:
+    """An error as this command line says it: the option that gets past it, where one does."""
+    message = error.format_message()
+    if isinstance(error, Expired):
+        return f"{message}, or build with --allow-expired to print it marked 'Review overdue'"
+    if isinstance(error, TooLong) and not error.past_budget:
+        return (
+            f"{error.where}: layout stopped at page {error.page}, past the limit of "
+            f"{error.limit} {error.paper} pages a leaflet may take to render (raise it with "
+            "--max-pages)"
+        )
+    if isinstance(error, TooLarge):
+        return (
+            f"{error.where}: the {error.variant} PDF is {error.kb:.0f} KB, over the --max-size "
+            f"budget of {error.max_kb} KB (use a smaller logo or fewer fonts)"
+        )
+    if isinstance(error, TimeLimit):
+        return f"{message} (raise it with --time-limit)"
+    if isinstance(error, OutOfMemory | WorkerDied) and error.megabytes:
+        return f"{message} (raise the limit with --memory-limit MB)"
+    if isinstance(error, FolderBusy):
+        return f"{message}, or build into another folder with --out"
+    return message
+
+
 def _fail_if_any(failures: list[Failure]) -> None:
     if not failures:
         return
     lines = []
     for failure in failures:
-        first, *rest = failure.message.splitlines()
+        first, *rest = _said(failure.error).splitlines()
         # A clinic's or handout's own message already names its file: name it once.
         if not (first.startswith(f"{failure.what}: ") or first.endswith(f" in {failure.what}")):
             first = f"{failure.what}: {first}"
@@ -298,79 +378,43 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
     90 days before review, and when a translation lacks a number the English has or
     translates an older English version.
     """
-    from leaflets.branding import load_branding
-    from leaflets.content import load_handout
-    from leaflets.project import clinic_languages
+    from leaflets.check import check_pdf, check_project
     from leaflets.readability import readability_table
-    from leaflets.review import review_handout
 
     if pdfs:
-        _fail_if_any([failure for path in pdfs if (failure := _check_pdf(path))])
+        failures = []
+        for path in pdfs:
+            failure = check_pdf(path)
+            if failure is None:
+                click.echo(
+                    f"ok      {shown(path)}: tagged, titled, language set, alt texts, headings"
+                )
+            else:
+                failures.append(failure)
+        _fail_if_any(failures)
         return
-    failures: list[Failure] = []
-    for path in map(project.clinic_file, project.clinic_slugs()):
-        branding = _validate(load_branding, path, failures)
-        _outcome(path, branding is not None)
-        warnings = branding.untranslated() if branding else []
-        for handout_id in project.handout_ids() if branding else []:
-            _, warning = clinic_languages(project, handout_id, branding)
-            warnings += [warning] if warning else []
-        for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
-    rows = []
-    for handout_id in project.handout_ids():
-        english = None
-        for lang in sorted(project.handout_langs(handout_id), key=lambda lang: lang != "en"):
-            path = project.handout_file(handout_id, lang)
-            handout = _validate(load_handout, path, failures)
-            if handout is None:
-                _outcome(path, False)
-                continue
-            english = english or (handout if lang == "en" else None)
-            review = review_handout(handout, datetime.date.today(), english)
-            rows.append(review.readability)
-            for warning in review.warnings:
-                click.echo(f"warning: {warning}", err=True)
-            failures += [Failure(shown(path), problem, 1) for problem in review.problems]
-            _outcome(path, not review.problems)
-    click.echo(readability_table(rows))
-    _fail_if_any(failures)
+    checked = check_project(project, datetime.date.today())
+    for clinic in checked.clinics:
+        _outcome(clinic)
+        _warn(clinic.warnings)
+    for handout in checked.handouts:
+        _warn(handout.warnings)
+        _outcome(handout)
+    click.echo(readability_table(checked.readability))
+    _fail_if_any(checked.failures)
 
 
-def _validate(load: Callable[[Path], T], path: Path, failures: list[Failure]) -> T | None:
-    """Load one file to validate it, recording a failure."""
-    try:
-        return load(path)
-    except LeafletError as error:  # an invalid file exits 2; a handout that reads badly, 1
-        failures.append(Failure(shown(path), error.format_message(), error.exit_code))
-        return None
-
-
-def _outcome(path: Path, ok: bool) -> None:
+def _outcome(checked: Checked) -> None:
     """One line a file: 'ok' only once every check on it has passed."""
-    if ok:
-        click.echo(f"ok      {shown(path)}")
+    if checked.ok:
+        click.echo(f"ok      {shown(checked.path)}")
     else:
-        click.echo(f"invalid {shown(path)}", err=True)
+        click.echo(f"invalid {shown(checked.path)}", err=True)
 
 
-def _check_pdf(path: Path) -> Failure | None:
-    from leaflets.accessibility import check_accessible_pdf, unreadable
-    from leaflets.assets import MAX_PDF_BYTES, read_capped
-
-    try:
-        data = read_capped(path, MAX_PDF_BYTES)
-    except ValueError as error:
-        return Failure(shown(path), f"the file {error}", 2)
-    except OSError as error:
-        return Failure(shown(path), f"cannot be read ({error.strerror})", 2)
-    if problem := unreadable(data):
-        return Failure(shown(path), problem, 2)
-    problems = check_accessible_pdf(data)
-    if not problems:
-        click.echo(f"ok      {shown(path)}: tagged, titled, language set, alt texts, headings")
-        return None
-    return Failure(shown(path), "\n".join(problems), 1)
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()
@@ -420,15 +464,16 @@ def preview(
 
     The PDF is built first only if it is missing or its inputs changed.
     """
+    from leaflets.build import Batch
     from leaflets.build import build as build_leaflets
-    from leaflets.build import write_atomic
-    from leaflets.leaflet import LARGE_PRINT, PRINT_SHOP, Options, variant_of
+    from leaflets.leaflet import LARGE_PRINT, PRINT_SHOP, variant_of
+    from leaflets.output import write_atomic
     from leaflets.preview import preview_path, render_pages
 
-    out = out if out is not None else project.root / "build"
     slug = project.known_clinic(clinic)
     handout_id = project.known_handout(handout) if handout else _only_handout(project)
-    options = Options(
+    out = _out_folder(project, out)
+    batch = Batch(
         langs=langs,
         large_print=variant == LARGE_PRINT.name,
         print_shop=variant == PRINT_SHOP.name,
@@ -440,11 +485,10 @@ def preview(
         out,
         named_clinics=True,
         named_handouts=True,
-        options=options,
+        batch=batch,
         on_done=_progress,
     )
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    _warn(report.warnings)
     _fail_if_any(report.failures)
     for pdf in sorted(report.built + report.skipped):
         if variant_of(pdf.name).name != variant:

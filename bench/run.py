@@ -40,7 +40,7 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from leaflets import pdf  # noqa: E402
 from leaflets.audit import audit_sections  # noqa: E402
 from leaflets.branding import load_branding  # noqa: E402
-from leaflets.build import build  # noqa: E402
+from leaflets.build import Batch, build  # noqa: E402
 from leaflets.content import load_handout  # noqa: E402
 from leaflets.i18n import page_labels_css  # noqa: E402
 from leaflets.leaflet import STANDARD, Options, make_leaflet, risk_css  # noqa: E402
@@ -138,7 +138,7 @@ def safety_checks(project: Project) -> tuple[float, float]:
 
 def batch(project: Project, out: Path, jobs: int) -> tuple[float, int]:
     started = time.perf_counter()
-    report = build(project, project.clinic_slugs(), [HANDOUT], out, options=Options(jobs=jobs))
+    report = build(project, project.clinic_slugs(), [HANDOUT], out, batch=Batch(jobs=jobs))
     if report.failures:
         raise SystemExit(f"benchmark build failed: {report.failures}")
     return time.perf_counter() - started, len(report.built)

@@ -19,7 +19,7 @@ from .branding import Branding
 from .checks import MAX_PAGES, check_leaflet
 from .choices import MEMORY_LIMIT_MB
 from .content import Handout
-from .errors import LeafletError, shown
+from .errors import Expired, LeafletError, TooLarge, TooLong
 from .i18n import css_string, page_labels_css
 from .project import Project
 from .theme import render_page
@@ -64,34 +64,21 @@ COMPACT = "compact.css"
 
 @dataclass(frozen=True)
 class Options:
-    """Choices for a whole build."""
+    """How each leaflet is made: what changes its PDF, and the limits it must keep.
 
-    large_print: bool = False  # also build every clinic's large-print copy
-    print_shop: bool = False  # also build every clinic's print-shop copy
-    allow_expired: bool = False  # print a handout past its review date, marked as overdue
+    What changes the PDF is what `manifest.inputs` hashes. Which leaflets a build makes,
+    and how, is `build.Batch`'s.
+    """
+
     paper: str | None = None  # overrides every clinic's paper
-    pdf_variant: str = "pdf/ua-1"
+    pdf_variant: str = "pdf/ua-1"  # unless the variant has its own (print shop: PDF/X-4)
+    today: datetime.date = field(default_factory=datetime.date.today)  # past review_date: overdue
+    allow_expired: bool = False  # print an overdue handout, marked so, instead of refusing it
+    # Limits: a leaflet past one is stopped and reported (never changed), and a batch goes on.
     max_kb: int | None = None  # fail a leaflet larger than this
-    langs: tuple[str, ...] = ()  # languages to build, or ("all",); () means each clinic's own
-    jobs: int = 1  # worker processes rendering at once
-    force: bool = False  # rebuild leaflets whose inputs have not changed
-    dry_run: bool = False  # say what would be built, and why, and build nothing
-    prune: bool = False  # remove the outputs of clinics no longer in the project
-    today: datetime.date = field(default_factory=datetime.date.today)
-    # Resource limits: a leaflet past either is stopped and reported, and the batch goes on.
-    time_limit: float = 60.0  # seconds to render one leaflet (enforced by build.py's workers)
     page_limit: int = 12  # A4 or Letter pages laid out before layout is stopped (A5: twice)
-    memory_limit: int | None = MEMORY_LIMIT_MB  # megabytes a worker may use (build.py)
-
-
-def variants_for(branding: Branding, options: Options) -> list[Variant]:
-    """The variants to build for one clinic."""
-    variants = [STANDARD]
-    if options.large_print or branding.large_print:
-        variants.append(LARGE_PRINT)
-    if options.print_shop:
-        variants.append(PRINT_SHOP)
-    return variants
+    time_limit: float = 60.0  # seconds to render one leaflet (enforced by workers.py)
+    memory_limit: int | None = MEMORY_LIMIT_MB  # megabytes a worker may use (workers.py)
 
 
 def risk_css(variant: Variant, family: str) -> str:
@@ -140,11 +127,7 @@ def make_leaflet(
     """Render, check and return one leaflet's PDF bytes; raise `LeafletError` if it fails."""
     overdue = handout.meta.review_date < options.today
     if overdue and not options.allow_expired:
-        raise LeafletError(
-            f"{shown(handout.file)}: review_date {handout.meta.review_date} has passed; have the "
-            "handout reviewed and its dates updated, or build with --allow-expired to print it "
-            "marked 'Review overdue'"
-        )
+        raise Expired(handout.file, handout.meta.review_date)
     if options.paper:
         branding = branding.model_copy(update={"paper": options.paper})
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
@@ -192,8 +175,8 @@ def make_leaflet(
             document, handout, lambda css: render(sheets, css)
         )
     except pdf.PageLimitReached as stopped:
-        raise LeafletError(
-            _too_long(where, stopped.page, budget, limit, branding, handout)
+        raise TooLong(
+            where, stopped.page, budget, limit, branding.paper, handout.file.name
         ) from None
     problems = check_leaflet(document, handout, branding, budget, variant.risk_text_pt)
     if problems:
@@ -213,10 +196,7 @@ def make_leaflet(
     if problems:
         raise LeafletError(f"{where}: the PDF is not accessible", problems)
     if options.max_kb and len(data) > options.max_kb * 1024:
-        raise LeafletError(
-            f"{where}: the {variant.name} PDF is {len(data) / 1024:.0f} KB, over the "
-            f"--max-size budget of {options.max_kb} KB (use a smaller logo or fewer fonts)"
-        )
+        raise TooLarge(where, variant.name, len(data) / 1024, options.max_kb)
     return data
 
 
@@ -241,18 +221,3 @@ def _label_continuations(
             return labelled, css
         marks = found
     return document, ""
-
-
-def _too_long(
-    where: str, page: int, budget: int, limit: int, branding: Branding, handout: Handout
-) -> str:
-    """Why layout was stopped: past the paper's page budget, or past the --max-pages limit."""
-    if budget <= limit:
-        return (
-            f"{where}: layout stopped at page {page}; the limit for it on {branding.paper} "
-            f"paper is {budget} pages (shorten {handout.file.name})"
-        )
-    return (
-        f"{where}: layout stopped at page {page}, past the limit of {limit} {branding.paper} "
-        "pages a leaflet may take to render (raise it with --max-pages)"
-    )

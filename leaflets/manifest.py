@@ -24,6 +24,7 @@ from .branding import Branding
 from .content import Handout
 from .errors import LeafletError, shown
 from .i18n import LOCALE
+from .leaflet import Options
 from .project import SLUG, Project
 
 NAME = ".manifest.json"
@@ -88,10 +89,10 @@ def file_hash(path: Path) -> str:
 
 
 def inputs(
-    project: Project, branding: Branding, handout: Handout, variant: str, options: object
+    project: Project, branding: Branding, handout: Handout, variant: str, options: Options
 ) -> dict[str, str]:
     """The hash of each input one leaflet depends on."""
-    chosen = {  # only what changes the PDF's bytes, not which leaflets a build covers
+    chosen = {  # what of the options changes the PDF's bytes; a limit only refuses one
         "variant": variant,
         "paper": options.paper or branding.paper,  # --paper A4 on an A4 clinic changes nothing
         "pdf_variant": options.pdf_variant,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.server
 import io
 import os
+import re
 import shutil
 import sys
 import threading
@@ -104,6 +105,14 @@ class Project:
             "<local-server>", self.server_url
         )
         path.write_text(path.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
+
+    def expire_handout(self) -> None:
+        """Date the review of the example handout's English in the past: 2025-01-10."""
+        path = self.root / "handouts" / HANDOUT / "en.md"
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"issue_date = .*", "issue_date = 2024-01-10", text, count=1)
+        text = re.sub(r"review_date = .*", "review_date = 2025-01-10", text, count=1)
+        path.write_text(text, encoding="utf-8")
 
     def run(self, *args: str) -> Result:
         return CliRunner().invoke(cli, ["--project", str(self.root), *args])

@@ -150,17 +150,9 @@ def test_pale_primary_is_refused_with_ratio_and_a_passing_shade(project: Project
     assert project.run("build", "--clinic", "probe").exit_code == 0
 
 
-def _expired_handout(project: Project) -> None:
-    path = project.root / "handouts" / HANDOUT / "en.md"
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r"issue_date = .*", "issue_date = 2024-01-10", text, count=1)
-    text = re.sub(r"review_date = .*", "review_date = 2025-01-10", text, count=1)
-    path.write_text(text, encoding="utf-8")
-
-
 def test_an_expired_handout_is_refused(project: Project) -> None:
     project.clinic("probe", PROBE)
-    _expired_handout(project)
+    project.expire_handout()
     result = project.run("build", "--clinic", "probe")
     assert result.exit_code == 1
     assert "en.md" in result.stderr and "2025-01-10" in result.stderr
@@ -172,7 +164,7 @@ def test_an_expired_handout_is_refused(project: Project) -> None:
 
 def test_allow_expired_marks_every_page(project: Project) -> None:
     project.clinic("probe", PROBE)
-    _expired_handout(project)
+    project.expire_handout()
     result = project.run("build", "--clinic", "probe", "--allow-expired")
     assert result.exit_code == 0, result.output
     pages = PdfReader(project.pdf("probe")).pages

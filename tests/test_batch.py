@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import errno
 import json
 import os
@@ -263,3 +264,27 @@ def test_an_unreadable_file_in_a_clinic_folder_fails_only_that_clinic(
     assert f"beta/probe-fm-en.pdf: {secret}: cannot be read (Permission denied)" in result.stderr
     assert (project.out / "aa-good" / "probe-fm-en.pdf").exists()
     assert not (project.out / "beta").exists()
+
+
+def test_the_manifest_hashes_the_options_that_change_a_pdf_and_no_others(
+    project: Project,
+) -> None:
+    from leaflets import manifest
+    from leaflets.branding import load_branding
+    from leaflets.content import load_handout
+    from leaflets.leaflet import Options
+    from leaflets.project import Project as Folders
+
+    two_clinics(project)
+    folders = Folders(project.root)
+    branding = load_branding(folders.clinic_file("beta"))  # on A4, its default paper
+    handout = load_handout(folders.handout_file("probe-fm", "en"))  # reviewed by 2099-01-15
+
+    def hashed(**options) -> str:
+        chosen = Options(**{"today": datetime.date(2098, 1, 1), **options})
+        return manifest.inputs(folders, branding, handout, "standard", chosen)["options"]
+
+    limits = {"max_kb": 5, "page_limit": 2, "time_limit": 1.0, "memory_limit": 64}
+    assert hashed(allow_expired=True, paper="A4", **limits) == hashed()
+    changes = [{"paper": "A5"}, {"pdf_variant": "pdf/a-2b"}, {"today": datetime.date(2099, 2, 1)}]
+    assert all(hashed(**change) != hashed() for change in changes)

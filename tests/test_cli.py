@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import errno
 import os
 import shlex
@@ -10,7 +11,8 @@ import subprocess
 import pytest
 
 from conftest import HANDOUT, Project, pdf_text
-from leaflets import build as build_module
+from leaflets.check import check_project
+from leaflets.project import Project as Folders
 
 GOOD = 'name = "Good Probe Clinic"\n'
 BAD = 'name = "Bad Probe Clinic"\n[colours]\naccent = "bluish"\n'
@@ -133,7 +135,7 @@ def test_a_failed_write_keeps_the_earlier_pdf_and_leaves_no_temp_file(
     def full_disk(fd: int) -> None:
         raise OSError(failure, os.strerror(failure))
 
-    monkeypatch.setattr(build_module.os, "fsync", full_disk)
+    monkeypatch.setattr(os, "fsync", full_disk)
     result = project.run("build", "--clinic", "probe", "--force")
     assert result.exit_code == 1
     assert f"{HANDOUT}-en.pdf" in result.stderr and reason in result.stderr
@@ -192,6 +194,24 @@ def test_check_says_ok_only_when_every_check_passes(project: Project) -> None:
         f"{english}: required_sections: 'Aftercare' has no '## Aftercare' "
         "heading; the nearest heading is '## After care' (make the two match)"
     ) in result.stderr
+
+
+def test_check_finds_as_data_what_the_command_prints(project: Project) -> None:
+    good, bad = project.clinic("aa-probe-good", GOOD), project.clinic("zz-probe-bad", BAD)
+    english = project.root / "handouts" / HANDOUT / "en.md"
+    text = english.read_text(encoding="utf-8")
+    english.write_text(text.replace("## Aftercare", "## After care"), encoding="utf-8")
+    checked = check_project(Folders(project.root), datetime.date(2026, 1, 1))
+    assert [(clinic.path, clinic.ok) for clinic in checked.clinics] == [(good, True), (bad, False)]
+    spanish = english.with_name("es.md")
+    assert [(h.path, h.ok) for h in checked.handouts] == [(english, False), (spanish, True)]
+    assert [(f.what, f.exit_code) for f in checked.failures] == [(str(bad), 2), (str(english), 1)]
+    assert "'Aftercare' has no '## Aftercare' heading" in checked.failures[1].error.message
+    assert [figures.lang for figures in checked.readability] == ["en", "es"]
+    result = project.run("check")
+    assert result.exit_code == 2  # the worst failure's code: an invalid clinic file
+    assert f"ok      {good}" in result.stdout and f"ok      {spanish}" in result.stdout
+    assert f"invalid {bad}" in result.stderr and f"invalid {english}" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -6,19 +6,37 @@ the workers too.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import pickle
 import shutil
 import signal
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 import generate
 from conftest import HANDOUT, PROBE_FM, REPO, Project
-from leaflets import build as build_module
+from leaflets import readability, workers
+from leaflets.branding import load_branding
+from leaflets.content import load_handout
+from leaflets.errors import (
+    Expired,
+    FolderBusy,
+    LeafletError,
+    OutOfMemory,
+    TimeLimit,
+    TooLarge,
+    TooLong,
+    WorkerDied,
+)
+from leaflets.leaflet import STANDARD, Options
+from leaflets.project import Project as Folders
+from leaflets.workers import make_in_worker
 
 GOOD = 'name = "Good Probe Clinic"\n'
 # About 150 A4 pages of plain text: far past any page budget, and slow to lay out in full.
@@ -37,12 +55,12 @@ def build_probe(project: Project, *options: str):
 
 def instead_of_rendering(monkeypatch: pytest.MonkeyPatch, slug: str, action) -> None:
     """Run `action` instead of rendering clinic `slug`'s leaflets (forked workers see it too)."""
-    make = build_module.make_leaflet
+    make = workers.make_leaflet
 
     def patched(project, branding, *args):
         return action() if branding.slug == slug else make(project, branding, *args)
 
-    monkeypatch.setattr(build_module, "make_leaflet", patched)
+    monkeypatch.setattr(workers, "make_leaflet", patched)
 
 
 def beside_a_good_clinic(project: Project, slug: str, toml: str) -> None:
@@ -68,7 +86,51 @@ def test_layout_is_stopped_past_max_pages(project: Project) -> None:
     result = build_probe(project, "--max-pages", "2")
     assert result.exit_code == 1
     assert "layout stopped at page 3, past the limit of 2 A4 pages" in result.stderr
-    assert "--max-pages" in result.stderr
+    assert "a leaflet may take to render (raise it with --max-pages)" in result.stderr
+
+
+REFUSALS = [
+    Expired(Path("handouts/x/en.md"), datetime.date(2025, 1, 10)),
+    TooLong("clinic 'p', handout 'x' (en)", 3, 36, 24, "A5", "en.md"),
+    TooLarge("clinic 'p', handout 'x' (en)", "standard", 150.4, 5),
+    TimeLimit(0.1),
+    OutOfMemory(1024),
+    WorkerDied("signal 6", 1024),
+    FolderBusy(Path("build")),
+]
+
+
+@pytest.mark.parametrize("error", REFUSALS, ids=lambda error: type(error).__name__)
+def test_a_refusal_keeps_its_facts_from_a_worker_and_names_no_option(error: LeafletError) -> None:
+    back = pickle.loads(pickle.dumps(error))  # noqa: S301 - as a worker hands it back
+    assert type(back) is type(error) and vars(back) == vars(error)
+    assert "--" not in error.format_message()  # the words the web page shows
+
+
+def test_the_web_pages_worker_raises_each_refusal_with_its_facts(project: Project) -> None:
+    project.clinic("probe", GOOD)
+    long_handout(project)
+    folders = Folders(project.root)
+    branding = load_branding(folders.clinic_file("probe"))
+    handout = load_handout(folders.handout_file("probe-fm", "en"))
+
+    def made(**options) -> bytes:
+        return make_in_worker(folders, branding, handout, STANDARD, Options(**options))
+
+    with pytest.raises(Expired) as expired:
+        made(today=datetime.date(2100, 1, 1))
+    assert (expired.value.file, expired.value.review_date) == (
+        handout.file,
+        datetime.date(2099, 1, 15),
+    )
+    with pytest.raises(TooLong) as too_long:
+        made(page_limit=2)
+    stopped = too_long.value
+    assert (stopped.page, stopped.budget, stopped.limit, stopped.paper) == (3, 4, 2, "A4")
+    assert not stopped.past_budget
+    with pytest.raises(TimeLimit) as late:
+        made(time_limit=0.1)
+    assert late.value.seconds == 0.1
 
 
 def test_a_leaflet_past_the_time_limit_is_stopped_and_the_batch_goes_on(
@@ -137,7 +199,7 @@ def test_a_second_build_into_the_same_folder_is_refused(project: Project) -> Non
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from leaflets.build import only_build_into\n"
+            "import sys; from pathlib import Path; from leaflets.output import only_build_into\n"
             "with only_build_into(Path(sys.argv[1])):\n    print('building', flush=True)\n"
             "    sys.stdin.readline()",
             str(project.out),
@@ -184,7 +246,7 @@ def test_a_bug_outside_a_leaflet_is_reported_in_words(
     def broken(rows) -> str:
         raise KeyError("measure")
 
-    monkeypatch.setattr(generate, "readability_table", broken)
+    monkeypatch.setattr(readability, "readability_table", broken)
     result = project.run("check")
     assert result.exit_code == 70
     assert "internal error while running 'check' (KeyError: 'measure')" in result.stderr

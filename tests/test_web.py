@@ -259,6 +259,24 @@ def test_a_leaflet_weasyprint_cannot_write_shows_its_message(
     assert response.status_code == 200 and refused in text(response)
 
 
+def test_an_overdue_handout_is_refused_with_the_fix_each_screen_offers(
+    client: FlaskClient, examples_project: Project
+) -> None:
+    examples_project.expire_handout()
+    facts = (
+        "en.md: review_date 2025-01-10 has passed; have the handout reviewed and its dates updated"
+    )
+    result = examples_project.run("build", "--clinic", "northfield", "--lang", "en")
+    assert result.exit_code == 1
+    assert f"{facts}, or build with --allow-expired to print it marked 'Review overdue'" in (
+        " ".join(result.stderr.split())
+    )
+    response = post(client, "/", CHOICE)
+    assert response.status_code == 422
+    assert facts in text(response) and "--allow-expired" not in text(response)
+    assert_plain(response)
+
+
 def test_a_leaflet_past_the_memory_limit_shows_its_message(
     client: FlaskClient, examples_project: Project
 ) -> None:

@@ -127,7 +127,7 @@ def _csrf_error(error: CSRFError) -> Response:
 
 
 def _leaflet_error(error: LeafletError) -> Response:
-    """A file that could not be written, say: the CLI's words, on the page."""
+    """A file that could not be written, say: the core's words, on the page."""
     page = _render_error(500, "That did not work", error.format_message())
     return Response(page, 500, mimetype="text/html")
 

@@ -24,9 +24,9 @@ from tomlkit.container import Container
 
 from .. import assets
 from ..branding import PAPERS, Branding, load_branding, name_problem
-from ..build import write_atomic
 from ..errors import LeafletError
 from ..messages import describe_errors
+from ..output import write_atomic
 from ..project import SLUG, SLUG_FORM, Project
 from ..scaffold import clinic_file_text, slug_for
 

@@ -14,7 +14,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..branding import PAPERS, Branding, load_branding
-from ..build import make_in_worker
 from ..content import Handout, load_handout
 from ..errors import ConfigError
 from ..leaflet import (
@@ -27,6 +26,7 @@ from ..leaflet import (
 )
 from ..preview import render_pages
 from ..project import Project
+from ..workers import make_in_worker
 
 VARIANTS = {variant.name: variant for variant in (STANDARD, LARGE_PRINT, PRINT_SHOP)}
 PREVIEW_DPI = 60

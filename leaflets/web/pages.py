@@ -55,7 +55,7 @@ def make_page() -> tuple[str, int]:
         try:
             made = make(project, choice)
             token = _shelf().put(made)
-        except LeafletError as error:
+        except LeafletError as error:  # the core's words, which name no command-line option
             problem = error.format_message()
     page = render_template(
         "make.html",
