@@ -261,8 +261,8 @@ class _Sectioner(markdown.treeprocessors.Treeprocessor):
                 child.set("id", section.id)  # checks.py looks for it on the rendered pages
                 current = ET.SubElement(root, "section", {"class": f"section{boxed}"})
             current.append(child)
-        for section in root.iter("section"):
-            self._group_lead_ins(section)
+        for wrapper in root.iter("section"):
+            self._group_lead_ins(wrapper)
 
     @staticmethod
     def _group_lead_ins(section: ET.Element) -> None:

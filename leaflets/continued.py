@@ -11,6 +11,7 @@ rounds at most. The layout audit accepts exactly these labels as generated text.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from weasyprint import Document
 
@@ -33,7 +34,8 @@ def labels(handout: Handout) -> set[str]:
 def continuations(document: Document, handout: Handout) -> set[tuple[str, int]]:
     """(heading id, n) for each risk box that continues with its n-th child (from 1)."""
     boxed = {section_id(title) for title in handout.meta.boxed_sections}
-    found, last = set(), {}
+    found: set[tuple[str, int]] = set()
+    last: dict[str, object] = {}
     for page in document.pages:
         for section in _risk_boxes(page._page_box):
             children = list(section.element)
@@ -49,7 +51,7 @@ def continuations(document: Document, handout: Handout) -> set[tuple[str, int]]:
     return found
 
 
-def _risk_boxes(box: object) -> Iterator[object]:
+def _risk_boxes(box: Any) -> Iterator[Any]:  # WeasyPrint's boxes are untyped
     """Every fragment of a risk box's <section> on a page, in reading order."""
     for child in getattr(box, "children", ()):
         if getattr(child, "element_tag", None) == "section" and "risk-box" in (
