@@ -9,6 +9,7 @@ import datetime
 import os
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,18 @@ class _Commands(click.Group):
             raise InternalError(
                 internal_error(error, f"running '{ctx.invoked_subcommand}'")
             ) from None
+
+
+def _lang_option(verb: str, default: str) -> Callable[[Callable], Callable]:
+    """--lang, as build and preview take it."""
+    return click.option(
+        "--lang",
+        "langs",
+        multiple=True,
+        metavar="LANG",
+        callback=lambda ctx, param, value: _check_langs(value),
+        help=f"Language to {verb} (repeatable), or 'all'. Default: {default}.",
+    )
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -138,14 +151,7 @@ def cli(ctx: click.Context, root: Path) -> None:
     is_flag=True,
     help="Print a handout past its review date, marked 'Review overdue' on every page.",
 )
-@click.option(
-    "--lang",
-    "langs",
-    multiple=True,
-    metavar="LANG",
-    callback=lambda ctx, param, value: _check_langs(value),
-    help="Language to build (repeatable), or 'all'. Default: each clinic's languages.",
-)
+@_lang_option("build", "each clinic's languages")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -425,14 +431,7 @@ def _warn(warnings: list[str]) -> None:
     metavar="ID",
     help="The handout.  [default: the project's only handout]",
 )
-@click.option(
-    "--lang",
-    "langs",
-    multiple=True,
-    metavar="LANG",
-    callback=lambda ctx, param, value: _check_langs(value),
-    help="Language to preview (repeatable), or 'all'. Default: the clinic's languages.",
-)
+@_lang_option("preview", "the clinic's languages")
 @click.option(
     "--variant",
     type=click.Choice(VARIANT_NAMES),
