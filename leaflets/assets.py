@@ -7,6 +7,7 @@ clinic staff's words; `branding.py` adds the file and key. Limits live here, in 
 from __future__ import annotations
 
 import io
+import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -67,7 +68,17 @@ def check_logo(path: Path) -> str:
     return _RASTER[suffix]
 
 
+# Pillow's settings below are the process's: the web page checks logos on several threads
+# at once, so one check at a time changes them and puts them back.
+_PILLOW_SETTINGS = threading.Lock()
+
+
 def _check_raster(data: bytes, expected: str, name: str) -> None:
+    with _PILLOW_SETTINGS:
+        _check_raster_alone(data, expected, name)
+
+
+def _check_raster_alone(data: bytes, expected: str, name: str) -> None:
     # Pillow's own bomb check fires inside open(), before we can say the size; ours is
     # stricter and runs on the header alone, so its check is off for this one call.
     # WeasyPrint sets LOAD_TRUNCATED_IMAGES for the whole process: a cut-short logo
