@@ -163,7 +163,8 @@ def test_template_override_changing_one_block_keeps_the_theme(
 def test_override_may_extend_the_theme_file_it_replaces(project: Project) -> None:
     result = build_with_override(
         project,
-        '{% extends "!theme/leaflet.html" %}{% block footer %}<p>Our own footer.</p>{% endblock %}',
+        '{% extends "!theme/leaflet.html" %}'
+        "{% block footer %}{{ super() }}<p>Our own footer.</p>{% endblock %}",
     )
     assert result.exit_code == 0, result.output
     assert "Our own footer." in pdf_text(project.pdf("probe"))
