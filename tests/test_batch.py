@@ -154,7 +154,7 @@ def test_interrupted_build_leaves_no_temp_file_and_a_true_manifest(
 
     monkeypatch.setattr(build_module, "write_atomic", interrupt_on_second)
     result = project.run("build", "--lang", "en", "--jobs", "1")
-    assert result.exit_code != 0
+    assert result.exit_code == 130
     monkeypatch.setattr(build_module, "write_atomic", real)
     assert project.leftovers() == []
     recorded = json.loads((project.out / ".manifest.json").read_text())

@@ -54,7 +54,7 @@ class Case:
 
     id: str
     files: dict[str, str | bytes]
-    exit: tuple[int, ...]
+    exit: int  # the one status the README documents for this case
     fragments: tuple[str, ...] = ()
     args: tuple[str, ...] = BUILD
     appended: str = ""
@@ -108,11 +108,11 @@ LOGO = '[logo]\nfile = "probe/logo.png"\nalt = "Probe logo"\n'
 
 CASES = [
     # Builds that must succeed
-    Case("OK-01", clinic(PROBE), (0,), texts=("Probe Clinic",)),
+    Case("OK-01", clinic(PROBE), 0, texts=("Probe Clinic",)),
     Case(
         "OK-02",
         clinic(FULL, logo_svg=SVG, extra_css="h2 { letter-spacing: 0.5pt; }"),
-        (0,),
+        0,
         texts=(
             "Bright Smile Hair Clinic",
             "12 High Street",
@@ -128,7 +128,7 @@ CASES = [
             'alt = "Probe Letter Clinic logo"\n',
             logo_png=png(300, 100),
         ),
-        (0,),
+        0,
         extra={"mediabox": (612, 792)},
     ),
     Case(
@@ -137,13 +137,13 @@ CASES = [
             'name = "Smith & Sons <b>Clinic</b>"\n'
             "footer_note = '<img src=\"<local-server>/footer.png\"> Ask at reception'\n"
         ),
-        (0,),
+        0,
         texts=("Smith & Sons <b>Clinic</b>", "Ask at reception"),
     ),
     Case(
         "OK-05",
         clinic('name = "Clinic {{ 7*191 }}"\n'),
-        (0,),
+        0,
         texts=("{{ 7*191 }}",),
         absent=("1337",),
     ),
@@ -151,57 +151,57 @@ CASES = [
     Case(
         "CFG-01",
         clinic("# Probe Clinic: fill in later\n"),
-        (2,),
+        2,
         ("probe.toml", "name", "required"),
     ),
     Case(
         "CFG-02",
         clinic('name = "Probe Clinic"\n\n[colours]\nprimary = #0055aa\n'),
-        (2,),
+        2,
         ("probe.toml", "line 4"),
     ),
     Case(
         "CFG-03",
         clinic(PROBE + '[colours]\nprimry = "#0055aa"\n'),
-        (2,),
+        2,
         ("probe.toml", "primry", "did you mean 'primary'"),
     ),
     Case(
         "CFG-04",
         clinic(PROBE + "[contact]\nphone = 442079460000\n"),
-        (2,),
+        2,
         ("probe.toml", "phone", "442079460000", "expected text"),
     ),
     Case(
         "CFG-05",
         {"clinics/probe.toml": 'name = "Café Clinic"\n'.encode("latin-1")},
-        (2,),
+        2,
         ("probe.toml", "UTF-8"),
     ),
-    Case("CFG-06", clinic('name = "Probe \u202eClinic"\n'), (2,), ("probe.toml", "name", "U+202E")),
+    Case("CFG-06", clinic('name = "Probe \u202eClinic"\n'), 2, ("probe.toml", "name", "U+202E")),
     Case(
         "CFG-07",
         clinic(PROBE + 'paper = "B5"\n'),
-        (2,),
+        2,
         ("probe.toml", "paper", "B5", "A4", "Letter", "A5"),
     ),
     # Colours and fonts
     Case(
         "COL-01",
         clinic(PROBE + '[colours]\nprimary = "red; background: url(<local-server>/c.png)"\n'),
-        (2,),
+        2,
         ("probe.toml", "primary", "red; background: url("),
     ),
     Case(
         "COL-02",
         clinic(PROBE + '[colours]\naccent = "bluish"\n'),
-        (2,),
+        2,
         ("probe.toml", "accent", "bluish"),
     ),
     Case(
         "COL-03",
         clinic(PROBE + '[font]\nfamily = "NoSuchFont Pro"\n'),
-        (2,),
+        2,
         ("probe.toml", "family", "NoSuchFont Pro"),
     ),
     Case(
@@ -210,26 +210,26 @@ CASES = [
             PROBE + '[font]\nfamily = \'Arial"; } @import url("<local-server>/f.css"); '
             "body { font-family: \"x'\n"
         ),
-        (2,),
+        2,
         ("probe.toml", "family"),
     ),
     # Contact details and URLs
     Case(
         "URL-01",
         clinic(PROBE + '[contact]\nwebsite = "javascript:alert(1)"\n'),
-        (2,),
+        2,
         ("probe.toml", "website", "javascript:", "https://"),
     ),
     Case(
         "URL-02",
         clinic(PROBE + '[contact]\nbooking_url = "file:///etc/passwd"\n'),
-        (2,),
+        2,
         ("probe.toml", "booking_url", "file:"),
     ),
     Case(
         "URL-03",
         clinic(PROBE + '[contact]\nbooking_url = "https://staff:hunter2@probe.example/book"\n'),
-        (2,),
+        2,
         ("probe.toml", "booking_url"),
     ),
     Case(
@@ -237,7 +237,7 @@ CASES = [
         clinic(
             PROBE + '[contact]\nbooking_url = "https://probe.example/book?ref=' + "a" * 3000 + '"\n'
         ),
-        (2,),
+        2,
         ("probe.toml", "booking_url"),
     ),
     Case(
@@ -246,35 +246,35 @@ CASES = [
             PROBE + '[contact]\nwebsite = "<local-server>/site"\n'
             'booking_url = "<local-server>/book"\n'
         ),
-        (0, 2),
+        0,
     ),
     # Logo
     Case(
         "LOGO-01",
         clinic(PROBE + '[logo]\nfile = "probe/logo.svg"\nalt = "Probe logo"\n'),
-        (2,),
+        2,
         ("probe.toml", "logo", "logo.svg"),
     ),
     Case(
         "LOGO-02",
         clinic(PROBE + '[logo]\nfile = "<outside>/canary.svg"\nalt = "Probe logo"\n'),
-        (2,),
+        2,
         ("probe.toml", "logo"),
     ),
     Case(
         "LOGO-03",
         clinic(PROBE + '[logo]\nfile = "../../outside/canary.svg"\nalt = "Probe logo"\n'),
-        (2,),
+        2,
         ("probe.toml", "logo"),
     ),
     Case(
         "LOGO-04",
         clinic(PROBE + LOGO, logo_png=b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n"),
-        (2,),
+        2,
         ("logo", "PNG", "JPEG", "SVG"),
     ),
-    Case("LOGO-05", clinic(PROBE + LOGO, logo_png=bomb_png()), (2,), ("logo", "20000")),
-    Case("LOGO-06", clinic(PROBE + LOGO, logo_png=png(300, 100)[:60]), (2,), ("logo",)),
+    Case("LOGO-05", clinic(PROBE + LOGO, logo_png=bomb_png()), 2, ("logo", "20000")),
+    Case("LOGO-06", clinic(PROBE + LOGO, logo_png=png(300, 100)[:60]), 2, ("logo",)),
     Case(
         "LOGO-07",
         clinic(
@@ -284,7 +284,7 @@ CASES = [
                 '<svg xmlns="http://www.w3.org/2000/svg"><text>&secret;</text></svg>'
             ),
         ),
-        (2,),
+        2,
         ("logo",),
     ),
     Case(
@@ -296,20 +296,20 @@ CASES = [
                 '<image href="<local-server>/inner.png" width="10" height="10"/></svg>'
             ),
         ),
-        (2,),
+        2,
         ("logo",),
     ),
     Case(
         "LOGO-09",
         clinic(PROBE + '[logo]\nfile = "probe/logo.svg"\n', logo_svg=SVG),
-        (2,),
+        2,
         ("probe.toml", "alt"),
     ),
     # Handout Markdown
     Case(
         "MD-01",
         clinic(PROBE),
-        (0,),
+        0,
         appended=(
             '<script>alert("x")</script>\n\n<img src="<local-server>/md.png" onerror="alert(1)">'
         ),
@@ -318,28 +318,28 @@ CASES = [
     Case(
         "MD-02",
         clinic(PROBE),
-        (1, 2),
+        2,
         ("en.md", "file://<outside>/canary.svg"),
         appended="![Scalp diagram](file://<outside>/canary.svg)",
     ),
     Case(
         "MD-03",
         clinic(PROBE),
-        (1, 2),
+        2,
         ("en.md", "../../../../outside/canary.svg"),
         appended="![Scalp diagram](../../../../outside/canary.svg)",
     ),
     Case(
         "MD-04",
         clinic(PROBE),
-        (1, 2),
+        2,
         ("en.md", "<local-server>/diagram.png"),
         appended="![Scalp diagram](<local-server>/diagram.png)",
     ),
     Case(
         "MD-05",
         clinic(PROBE),
-        (0,),
+        0,
         appended=(
             '<link rel="attachment" href="file://<outside>/canary.txt">\n\n'
             '<a rel="attachment" href="file://<outside>/canary.txt">clinic notes</a>'
@@ -349,7 +349,7 @@ CASES = [
     Case(
         "MD-06",
         clinic(PROBE),
-        (0,),
+        0,
         appended=("[Book now](javascript:alert(1)) and [our notes](file://<outside>/canary.txt)"),
         texts=("Book now", "our notes"),
         extra={"no_targets": ("javascript:", "<outside>")},
@@ -357,7 +357,7 @@ CASES = [
     Case(
         "MD-07",
         clinic(PROBE),
-        (0,),
+        0,
         appended="Dose note: {{ 7*191 }} {% raw %}",
         texts=("{{ 7*191 }}",),
         absent=("1337",),
@@ -365,7 +365,7 @@ CASES = [
     Case(
         "MD-08",
         clinic(PROBE),
-        (1, 2),
+        1,
         (HANDOUT, "pages", "limit"),
         appended="\n\n".join(
             f"Extra paragraph {n} about scalp care and more." * 3 for n in range(400)
@@ -374,7 +374,7 @@ CASES = [
     Case(
         "MD-09",
         clinic(PROBE),
-        (1, 2),
+        1,
         ("probe", HANDOUT, "Zebra crossing safety"),
         replaced=("required_sections = [", 'required_sections = ["Zebra crossing safety", '),
     ),
@@ -382,7 +382,7 @@ CASES = [
     Case(
         "FM-01",
         {**clinic(PROBE), "handouts/probe-fm/en.md": PROBE_FM.split("+++\n", 2)[2]},
-        (1, 2),
+        2,
         ("probe-fm/en.md", "front matter"),
         args=("build", "--clinic", "probe", "--handout", "probe-fm"),
     ),
@@ -394,7 +394,7 @@ CASES = [
                 'title = "Probe handout"', "title = Probe handout"
             ),
         },
-        (1, 2),
+        2,
         ("probe-fm/en.md", "line 3"),
         args=("build", "--clinic", "probe", "--handout", "probe-fm"),
     ),
@@ -404,7 +404,7 @@ CASES = [
             **clinic(PROBE),
             "handouts/probe-fm/en.md": PROBE_FM.replace('title = "Probe handout"\n', ""),
         },
-        (1, 2),
+        2,
         ("probe-fm/en.md", "title"),
         args=("build", "--clinic", "probe", "--handout", "probe-fm"),
     ),
@@ -416,7 +416,7 @@ CASES = [
                 "review_date = 2099-01-15", "review_date = 2025-01-15"
             ),
         },
-        (1, 2),
+        2,
         ("probe-fm/en.md", "review_date"),
         args=("build", "--clinic", "probe", "--handout", "probe-fm"),
     ),
@@ -427,7 +427,7 @@ CASES = [
             **clinic(PROBE + TEMPLATES),
             OVERRIDE: "<html><body><h1>{{ meta.title }}</h1><p>Short page.</p></body></html>",
         },
-        (1, 2),
+        1,
         ("probe", HANDOUT, "Risks and side effects"),
     ),
     Case(
@@ -436,7 +436,7 @@ CASES = [
             **clinic(PROBE + TEMPLATES),
             OVERRIDE: "<p>{{ ''.__class__.__mro__[1].__subclasses__() }}</p>",
         },
-        (1, 2),
+        1,
         ("leaflet.html", "unsafe"),
     ),
     Case(
@@ -445,7 +445,7 @@ CASES = [
             **clinic(PROBE + TEMPLATES),
             OVERRIDE: "{% include '../../../../outside/canary.txt' %}",
         },
-        (1, 2),
+        1,
         ("leaflet.html", "../../../../outside/canary.txt"),
     ),
     Case(
@@ -454,13 +454,13 @@ CASES = [
             **clinic(PROBE + TEMPLATES),
             OVERRIDE: "<p>{{ no_such_variable_xyz }}</p>",
         },
-        (1, 2),
+        1,
         ("leaflet.html", "no_such_variable_xyz"),
     ),
     Case(
         "TPL-05",
         clinic(PROBE + EXTRA_CSS, extra_css='@import url("file://<outside>/canary.css");'),
-        (1, 2),
+        2,
         ("extra_css", "file://<outside>/canary.css"),
     ),
     Case(
@@ -471,13 +471,13 @@ CASES = [
                 '@font-face { font-family: "Probe Web"; src: url("<local-server>/probe.woff2"); }'
             ),
         ),
-        (1, 2),
+        2,
         ("<local-server>/probe.woff2",),
     ),
     Case(
         "TPL-07",
         clinic(PROBE + '[theme]\nextra_css = "../../outside/canary.css"\n'),
-        (2, 1),
+        2,
         ("probe.toml", "extra_css"),
     ),
     # Beyond the catalogue: a hostile clinic folder (issue 13). The fixtures check that the
@@ -488,7 +488,7 @@ CASES = [
             **clinic(PROBE + TEMPLATES),
             OVERRIDE: "{{ clinic.folder.joinpath('<outside>/canary.txt').read_text() }}",
         },
-        (1,),
+        1,
         ("leaflet.html", "clinic"),
     ),
     Case(
@@ -497,7 +497,7 @@ CASES = [
             **clinic(PROBE + TEMPLATES),
             OVERRIDE: "{{ clinic.file.with_name('x.html').write_text('x') }}",
         },
-        (1,),
+        1,
         ("leaflet.html", "clinic"),
     ),
     Case(
@@ -508,19 +508,19 @@ CASES = [
             '<section class="section risk-box"><h2 id="risks-and-side-effects">'
             "Risks and side effects</h2><p>None.</p></section>{% endblock %}",
         },
-        (1,),
+        1,
         ("probe", "'Risks and side effects'", "does not print {{ handout.html }} once, as it is"),
     ),
     Case(
         "SEC-04",
         clinic(PROBE + EXTRA_CSS, extra_css="main {\n  opacity: 0.1;\n}"),
-        (2,),
+        2,
         ("probe/extra.css: line 2: property 'opacity' is not allowed in a clinic stylesheet",),
     ),
     Case(
         "SEC-05",
         clinic(PROBE + EXTRA_CSS, extra_css="p { --risk-text-size: 2pt; }"),
-        (2,),
+        2,
         ("probe/extra.css: line 1:", "--risk-text-size"),
     ),
     Case(
@@ -530,22 +530,22 @@ CASES = [
             OVERRIDE: '{% extends "base.html" %}{% block styles %}{{ super() }}'
             "<style>p { text-decoration: line-through; }</style>{% endblock %}",
         },
-        (1,),
+        1,
         ("<style> element 1: line 1: property 'text-decoration'",),
     ),
     # Command line and output
-    Case("CLI-01", clinic(PROBE), (2,), ("acme2", "probe"), args=("build", "--clinic", "acme2")),
+    Case("CLI-01", clinic(PROBE), 2, ("acme2", "probe"), args=("build", "--clinic", "acme2")),
     Case(
         "CLI-02",
         clinic(PROBE),
-        (2,),
+        2,
         ("hair-tonic", HANDOUT),
         args=("build", "--clinic", "probe", "--handout", "hair-tonic"),
     ),
     Case(
         "CLI-03",
         clinic(PROBE),
-        (2,),
+        2,
         ("../clinics", "lowercase letters, digits and hyphens"),
         args=("build", "--clinic", "probe", "--handout", "../clinics"),
     ),
@@ -576,7 +576,7 @@ def test_catalogue_case(project: Project, local_server, case: Case) -> None:
     result = project.run(*case.args, *(["--clinic", "aa-good"] if clinic_fault else []))
 
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert result.exit_code in case.exit, result.output
+    assert result.exit_code == case.exit, result.output
     assert "Traceback" not in result.output
     message = result.output.lower()
     for fragment in case.fragments:

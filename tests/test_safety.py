@@ -37,7 +37,7 @@ HIDING = {
         "line 1: selector '.risk-box h2'",
     ),
     "variables": (
-        ":root { --brand-text: #fff; --brand-heading: #fff; } body { color: #fff; }",
+        ":root { --brand-text: #fff; --brand-primary: #fff; } body { color: #fff; }",
         "line 1: custom property '--brand-text'",
     ),
 }
