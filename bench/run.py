@@ -39,7 +39,7 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from leaflets import pdf  # noqa: E402
 from leaflets.audit import audit_sections  # noqa: E402
-from leaflets.branding import load_branding  # noqa: E402
+from leaflets.branding import Branding, load_branding  # noqa: E402
 from leaflets.build import build  # noqa: E402
 from leaflets.content import load_handout  # noqa: E402
 from leaflets.i18n import page_labels_css  # noqa: E402
@@ -52,6 +52,7 @@ from leaflets.theme import render_page  # noqa: E402
 COLOURS = ["#0b4f6c", "#7a1f3d", "#1f6b3a", "#5a3d8a", "#8a4b08", "#1a4d80"]
 FONTS = ["Lato", "Open Sans", "Inter", "Noto Sans"]
 HANDOUT = "microneedling-hair-loss"
+THEME_SHEETS = ("base.css", "brand-defaults.css", "safety.css")
 
 
 def make_project(root: Path, clinics: int) -> Project:
@@ -81,22 +82,33 @@ def timed(function, repeat: int = 5) -> float:
     return statistics.median(runs)
 
 
+def page_css(project: Project, branding: Branding) -> list[str]:
+    """The stylesheets the tool gives WeasyPrint for a standard English leaflet, as text.
+
+    In `pdf.stylesheets_for`'s order: base, brand defaults, the clinic's values with the
+    page labels and the risk box's sizes and font, paper, safety.
+    """
+    brand = (
+        pdf.brand_css(branding)
+        + page_labels_css("en", False)
+        + risk_css(STANDARD, branding.font.family)
+    )
+    sheet = {name: project.stylesheet(name).read_text(encoding="utf-8") for name in THEME_SHEETS}
+    paper = project.stylesheet(f"paper/{branding.paper.lower()}.css").read_text(encoding="utf-8")
+    return [sheet["base.css"], sheet["brand-defaults.css"], brand, paper, sheet["safety.css"]]
+
+
 def warm_worker(project: Project) -> tuple[float, float]:
     """(ms per leaflet through the tool, ms for the same HTML through WeasyPrint alone)."""
     branding = load_branding(project.clinic_file("bench-00"))
     handout = load_handout(project.handout_file(HANDOUT, "en"))
     tool = timed(lambda: make_leaflet(project, branding, handout, STANDARD, Options()))
     html = render_page(project.templates, branding, handout, [])
+    css = page_css(project, branding)
 
     def direct() -> None:
         fonts = FontConfiguration()
-        sheets = [
-            weasyprint.CSS(filename=project.stylesheet(name), font_config=fonts)
-            for name in ("base.css", "brand-defaults.css", "paper/a4.css", "safety.css")
-        ]
-        sheets.insert(
-            2, weasyprint.CSS(string=pdf.brand_css(branding) + page_labels_css("en", False))
-        )
+        sheets = [weasyprint.CSS(string=text, font_config=fonts) for text in css]
         weasyprint.HTML(string=html, base_url=handout.folder.as_uri() + "/").write_pdf(
             stylesheets=sheets, font_config=fonts, pdf_variant="pdf/ua-1", **pdf.IMAGE_OPTIONS
         )
@@ -118,7 +130,7 @@ def safety_checks(project: Project) -> tuple[float, float]:
         [],
         fetcher,
         fonts,
-        page_labels_css("en", False) + risk_css(STANDARD),
+        page_labels_css("en", False) + risk_css(STANDARD, branding.font.family),
     )
     documents = []
 
