@@ -1,6 +1,6 @@
 """Benchmark the leaflet build, side by side in one run, and print a table.
 
-    .venv/bin/python bench/run.py [--clinics 25] [--rounds 7]
+    .venv/bin/python bench/run.py [--clinics 25] [--rounds 7] [--vs OTHER_CHECKOUT]
 
 Generates clinics in a temporary copy of the project (each with English, Spanish and
 large print: 4 leaflets a clinic), then measures:
@@ -17,9 +17,13 @@ large print: 4 leaflets a clinic), then measures:
   h. the same HTML and stylesheets as (a) printed by a warm Chromium (bench/chromium.py:
      Debian's chromium through Playwright, offline), against the tool; skipped, with a
      note, where there is no Chromium
+  i. with --vs: ms per leaflet of this checkout's code and theme against another's (say
+     one made with `git worktree add /tmp/before <commit>`), each in a warm process
+     (bench/warm.py): the same generated clinics (one of each font), and each checkout's
+     own copy of the handout, as its front matter must suit that checkout's validation
 
 Ratios are measured in the same run, so a noisy shared machine affects both sides alike;
-(a) and (h) take turns, round after round, and each ratio is the median of the
+(a), (h) and (i) take turns, round after round, and each ratio is the median of the
 ratios of one round's pair.
 """
 
@@ -44,6 +48,7 @@ sys.path.insert(0, str(REPO))
 import chromium  # noqa: E402
 import weasyprint  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
+from warm import Side, versus  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from leaflets import pdf  # noqa: E402
@@ -64,9 +69,9 @@ HANDOUT = "microneedling-hair-loss"
 THEME_SHEETS = ("base.css", "brand-defaults.css", "safety.css")
 
 
-def make_project(root: Path, clinics: int) -> Project:
+def make_project(root: Path, clinics: int, checkout: Path = REPO) -> Project:
     for folder in ("handouts", "templates", "styles"):
-        shutil.copytree(REPO / folder, root / folder)
+        shutil.copytree(checkout / folder, root / folder)
     (root / "clinics").mkdir()
     for n in range(clinics):
         (root / "clinics" / f"bench-{n:02d}.toml").write_text(
@@ -247,10 +252,32 @@ def chromium_rows(times: dict[str, list[float]], pages: dict[str, int]) -> list[
     ]
 
 
+def versus_rows(other: Path | None, sides: tuple[Side, Side] | None) -> list[tuple[str, str]]:
+    """Row i: ms per leaflet, this checkout against --vs, and their ratio."""
+    if other is None or sides is None:
+        return [("i. against another checkout", "skipped: give --vs OTHER_CHECKOUT")]
+    ours, theirs = sides
+
+    def per_leaflet(side: Side) -> str:
+        counts = " or ".join(str(n) for n in sorted(side.pages))
+        return (
+            f"{statistics.median(side.wall):.0f} ms "
+            f"(CPU {statistics.median(side.cpu):.0f} ms, {counts} pages)"
+        )
+
+    wall, cpu = pairwise(ours.wall, theirs.wall), pairwise(ours.cpu, theirs.cpu)
+    return [
+        ("i. warm, one leaflet, this checkout", per_leaflet(ours)),
+        (f"i. warm, one leaflet, --vs {other}", per_leaflet(theirs)),
+        ("i. ratio this / --vs", f"{wall:.2f} (CPU {cpu:.2f})  (target <= 0.80)"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clinics", type=int, default=25)
-    parser.add_argument("--rounds", type=int, default=7, help="rounds of (a) and (h)")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of (a), (h) and (i)")
+    parser.add_argument("--vs", type=Path, help="another checkout to compare with (i)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
@@ -258,12 +285,18 @@ def main() -> None:
         layout_ms, checks_ms = safety_checks(project)
         one_s, count = batch(project, root / "one", 1)
         two_s, _ = batch(project, root / "two", 2)
-        # Before (h) starts processes of its own: this is the build's workers' peak.
+        # Before (h) and (i) start processes of their own: this is the build's workers' peak.
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         noop_s, _ = batch(project, root / "two", 2)
         sizes = [p.stat().st_size / 1024 for p in (root / "one").rglob("*.pdf")]
         cold = cold_start(project, root / "cold")
         times, pages = warm_worker(project, args.rounds, root)
+        sides = None
+        if args.vs:  # one clinic of each font
+            clinics = project.clinic_slugs()[: len(FONTS)]
+            theirs = make_project(root / "vs", len(clinics), args.vs)
+            ours_at, theirs_at = (REPO, project.root), (args.vs, theirs.root)
+            sides = versus(ours_at, theirs_at, clinics, args.rounds, root)
     rows = [
         (
             "machine",
@@ -282,6 +315,7 @@ def main() -> None:
         ("g. safety checks on it", f"{checks_ms:.0f} ms"),
         ("g. ratio checks / layout", f"{checks_ms / layout_ms:.3f}  (target < 0.10)"),
         *chromium_rows(times, pages),
+        *versus_rows(args.vs, sides),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
