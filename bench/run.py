@@ -279,6 +279,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, help="rounds of (a), (h) and (i)")
     parser.add_argument("--vs", type=Path, help="another checkout to compare with (i)")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
         project = make_project(root / "project", args.clinics)
@@ -303,6 +304,8 @@ def main() -> None:
             f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
             f"WeasyPrint {weasyprint.__version__}",
         ),
+        # Other work on the machine: on 2 cores, a load above 2 slows (b) most.
+        ("load average, start / end (1 min)", f"{load:.1f} / {os.getloadavg()[0]:.1f}"),
         *tool_rows(times),
         ("b. batch, 1 worker", f"{count} leaflets in {one_s:.1f} s ({count / one_s:.2f}/s)"),
         ("b. batch, 2 workers", f"{count} leaflets in {two_s:.1f} s ({count / two_s:.2f}/s)"),
