@@ -1,6 +1,6 @@
 """Benchmark the leaflet build, side by side in one run, and print a table.
 
-    .venv/bin/python bench/run.py [--clinics 25]
+    .venv/bin/python bench/run.py [--clinics 25] [--rounds 7] [--vs OTHER_CHECKOUT]
 
 Generates clinics in a temporary copy of the project (each with English, Spanish and
 large print: 4 leaflets a clinic), then measures:
@@ -14,13 +14,23 @@ large print: 4 leaflets a clinic), then measures:
   f. a cold `python generate.py build --clinic X` from start to first PDF
   g. what the safety checks on the result cost (the layout audit of required and risk
      sections, the page's CSS against the allowlist), against laying out the same page
+  h. the same HTML and stylesheets as (a) printed by a warm Chromium (bench/chromium.py:
+     Debian's chromium through Playwright, offline), against the tool; skipped, with a
+     note, where there is no Chromium
+  i. with --vs: ms per leaflet of this checkout's code and theme against another's (say
+     one made with `git worktree add /tmp/before <commit>`), each in a warm process
+     (bench/warm.py): the same generated clinics (one of each font), and each checkout's
+     own copy of the handout, as its front matter must suit that checkout's validation
 
-Ratios are measured in the same run, so a noisy shared machine affects both sides alike.
+Ratios are measured in the same run, so a noisy shared machine affects both sides alike;
+(a), (h) and (i) take turns, round after round, and each ratio is the median of the
+ratios of one round's pair.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import resource
 import shutil
@@ -29,17 +39,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import chromium  # noqa: E402
 import weasyprint  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+from warm import Side, versus  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from leaflets import pdf  # noqa: E402
 from leaflets.audit import audit_sections  # noqa: E402
-from leaflets.branding import load_branding  # noqa: E402
+from leaflets.branding import Branding, load_branding  # noqa: E402
 from leaflets.build import Batch, build  # noqa: E402
 from leaflets.content import load_handout  # noqa: E402
 from leaflets.i18n import page_labels_css  # noqa: E402
@@ -52,11 +66,12 @@ from leaflets.theme import render_page  # noqa: E402
 COLOURS = ["#0b4f6c", "#7a1f3d", "#1f6b3a", "#5a3d8a", "#8a4b08", "#1a4d80"]
 FONTS = ["Lato", "Open Sans", "Inter", "Noto Sans"]
 HANDOUT = "microneedling-hair-loss"
+THEME_SHEETS = ("base.css", "brand-defaults.css", "safety.css")
 
 
-def make_project(root: Path, clinics: int) -> Project:
+def make_project(root: Path, clinics: int, checkout: Path = REPO) -> Project:
     for folder in ("handouts", "templates", "styles"):
-        shutil.copytree(REPO / folder, root / folder)
+        shutil.copytree(checkout / folder, root / folder)
     (root / "clinics").mkdir()
     for n in range(clinics):
         (root / "clinics" / f"bench-{n:02d}.toml").write_text(
@@ -81,27 +96,73 @@ def timed(function, repeat: int = 5) -> float:
     return statistics.median(runs)
 
 
-def warm_worker(project: Project) -> tuple[float, float]:
-    """(ms per leaflet through the tool, ms for the same HTML through WeasyPrint alone)."""
+def page_css(project: Project, branding: Branding) -> list[str]:
+    """The stylesheets the tool gives WeasyPrint for a standard English leaflet, as text.
+
+    In `pdf.stylesheets_for`'s order: base, brand defaults, the clinic's values with the
+    page labels and the risk box's sizes and font, paper, safety.
+    """
+    brand = (
+        pdf.brand_css(branding)
+        + page_labels_css("en", False)
+        + risk_css(STANDARD, branding.font.family)
+    )
+    sheet = {name: project.stylesheet(name).read_text(encoding="utf-8") for name in THEME_SHEETS}
+    paper = project.stylesheet(f"paper/{branding.paper.lower()}.css").read_text(encoding="utf-8")
+    return [sheet["base.css"], sheet["brand-defaults.css"], brand, paper, sheet["safety.css"]]
+
+
+def in_turn(
+    renders: dict[str, Callable[[], bytes]], rounds: int
+) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Ms of each render, round after round, in turn (each one first as often as the others).
+
+    Also the page count of the PDF each one made.
+    """
+    made = {name: render() for name, render in renders.items()}  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in renders}
+    for round_ in range(rounds):
+        names = list(renders)[round_ % len(renders) :] + list(renders)[: round_ % len(renders)]
+        for name in names:
+            started = time.perf_counter()
+            made[name] = renders[name]()
+            times[name].append((time.perf_counter() - started) * 1000)
+    return times, {name: len(PdfReader(io.BytesIO(data)).pages) for name, data in made.items()}
+
+
+def pairwise(ours: list[float], theirs: list[float]) -> float:
+    """The median of the ratios of each round's pair."""
+    return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+
+
+def warm_worker(
+    project: Project, rounds: int, folder: Path
+) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Ms per leaflet through the tool, and the same HTML through WeasyPrint alone and Chromium.
+
+    Also the page count of each one's PDF. Chromium is left out where it is `missing()`.
+    """
     branding = load_branding(project.clinic_file("bench-00"))
     handout = load_handout(project.handout_file(HANDOUT, "en"))
-    tool = timed(lambda: make_leaflet(project, branding, handout, STANDARD, Options()))
     html = render_page(project.templates, branding, handout, [])
+    css = page_css(project, branding)
 
-    def direct() -> None:
+    def weasyprint_alone() -> bytes:
         fonts = FontConfiguration()
-        sheets = [
-            weasyprint.CSS(filename=project.stylesheet(name), font_config=fonts)
-            for name in ("base.css", "brand-defaults.css", "paper/a4.css", "safety.css")
-        ]
-        sheets.insert(
-            2, weasyprint.CSS(string=pdf.brand_css(branding) + page_labels_css("en", False))
-        )
-        weasyprint.HTML(string=html, base_url=handout.folder.as_uri() + "/").write_pdf(
+        sheets = [weasyprint.CSS(string=text, font_config=fonts) for text in css]
+        return weasyprint.HTML(string=html, base_url=handout.folder.as_uri() + "/").write_pdf(
             stylesheets=sheets, font_config=fonts, pdf_variant="pdf/ua-1", **pdf.IMAGE_OPTIONS
         )
 
-    return tool * 1000, timed(direct) * 1000
+    renders: dict[str, Callable[[], bytes]] = {
+        "tool": lambda: make_leaflet(project, branding, handout, STANDARD, Options()),
+        "weasyprint": weasyprint_alone,
+    }
+    if chromium.missing():
+        return in_turn(renders, rounds)
+    page = chromium.with_styles(html, css)
+    with chromium.printer(folder) as print_pdf:
+        return in_turn({**renders, "chromium": lambda: print_pdf(page)}, rounds)
 
 
 def safety_checks(project: Project) -> tuple[float, float]:
@@ -118,7 +179,7 @@ def safety_checks(project: Project) -> tuple[float, float]:
         [],
         fetcher,
         fonts,
-        page_labels_css("en", False) + risk_css(STANDARD),
+        page_labels_css("en", False) + risk_css(STANDARD, branding.font.family),
     )
     documents = []
 
@@ -168,30 +229,84 @@ def cold_start(project: Project, out: Path) -> float:
     return time.perf_counter() - started
 
 
+def tool_rows(times: dict[str, list[float]]) -> list[tuple[str, str]]:
+    """Row a: the tool against WeasyPrint alone on the same HTML, in turn."""
+    ratio = pairwise(times["tool"], times["weasyprint"])
+    return [
+        ("a. warm, one leaflet (tool)", f"{statistics.median(times['tool']):.0f} ms"),
+        ("a. same HTML, WeasyPrint alone", f"{statistics.median(times['weasyprint']):.0f} ms"),
+        ("a. ratio tool / WeasyPrint", f"{ratio:.2f}  (target <= 1.10)"),
+    ]
+
+
+def chromium_rows(times: dict[str, list[float]], pages: dict[str, int]) -> list[tuple[str, str]]:
+    """Row h: the same HTML printed by Chromium, in turn with the tool, or why not."""
+    if "chromium" not in times:
+        return [("h. same HTML, warm Chromium", chromium.missing() or "")]
+    ms = statistics.median(times["chromium"])
+    same = f"{pages['chromium']} pages; WeasyPrint {pages['weasyprint']}"
+    ratio = pairwise(times["tool"], times["chromium"])
+    return [
+        ("h. same HTML, warm Chromium", f"{ms:.0f} ms  ({same})"),
+        ("h. ratio tool / Chromium", f"{ratio:.2f}"),
+    ]
+
+
+def versus_rows(other: Path | None, sides: tuple[Side, Side] | None) -> list[tuple[str, str]]:
+    """Row i: ms per leaflet, this checkout against --vs, and their ratio."""
+    if other is None or sides is None:
+        return [("i. against another checkout", "skipped: give --vs OTHER_CHECKOUT")]
+    ours, theirs = sides
+
+    def per_leaflet(side: Side) -> str:
+        counts = " or ".join(str(n) for n in sorted(side.pages))
+        return (
+            f"{statistics.median(side.wall):.0f} ms "
+            f"(CPU {statistics.median(side.cpu):.0f} ms, {counts} pages)"
+        )
+
+    wall, cpu = pairwise(ours.wall, theirs.wall), pairwise(ours.cpu, theirs.cpu)
+    return [
+        ("i. warm, one leaflet, this checkout", per_leaflet(ours)),
+        (f"i. warm, one leaflet, --vs {other}", per_leaflet(theirs)),
+        ("i. ratio this / --vs", f"{wall:.2f} (CPU {cpu:.2f})  (target <= 0.80)"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clinics", type=int, default=25)
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of (a), (h) and (i)")
+    parser.add_argument("--vs", type=Path, help="another checkout to compare with (i)")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary)
         project = make_project(root / "project", args.clinics)
-        tool_ms, direct_ms = warm_worker(project)
         layout_ms, checks_ms = safety_checks(project)
         one_s, count = batch(project, root / "one", 1)
         two_s, _ = batch(project, root / "two", 2)
+        # Before (h) and (i) start processes of their own: this is the build's workers' peak.
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         noop_s, _ = batch(project, root / "two", 2)
         sizes = [p.stat().st_size / 1024 for p in (root / "one").rglob("*.pdf")]
         cold = cold_start(project, root / "cold")
+        times, pages = warm_worker(project, args.rounds, root)
+        sides = None
+        if args.vs:  # one clinic of each font
+            clinics = project.clinic_slugs()[: len(FONTS)]
+            theirs = make_project(root / "vs", len(clinics), args.vs)
+            ours_at, theirs_at = (REPO, project.root), (args.vs, theirs.root)
+            sides = versus(ours_at, theirs_at, clinics, args.rounds, root)
     rows = [
         (
             "machine",
             f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
             f"WeasyPrint {weasyprint.__version__}",
         ),
-        ("a. warm, one leaflet (tool)", f"{tool_ms:.0f} ms"),
-        ("a. same HTML, WeasyPrint alone", f"{direct_ms:.0f} ms"),
-        ("a. ratio tool / WeasyPrint", f"{tool_ms / direct_ms:.2f}  (target <= 1.10)"),
+        # Other work on the machine: on 2 cores, a load above 2 slows (b) most.
+        ("load average, start / end (1 min)", f"{load:.1f} / {os.getloadavg()[0]:.1f}"),
+        *tool_rows(times),
         ("b. batch, 1 worker", f"{count} leaflets in {one_s:.1f} s ({count / one_s:.2f}/s)"),
         ("b. batch, 2 workers", f"{count} leaflets in {two_s:.1f} s ({count / two_s:.2f}/s)"),
         ("b. ratio 2 workers / 1", f"{one_s / two_s:.2f}  (target >= 1.8 on 2 cores)"),
@@ -202,6 +317,8 @@ def main() -> None:
         ("g. layout of one leaflet", f"{layout_ms:.0f} ms"),
         ("g. safety checks on it", f"{checks_ms:.0f} ms"),
         ("g. ratio checks / layout", f"{checks_ms / layout_ms:.3f}  (target < 0.10)"),
+        *chromium_rows(times, pages),
+        *versus_rows(args.vs, sides),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
