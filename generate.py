@@ -18,7 +18,7 @@ import click
 # Only light modules here, so that --help and list answer at once: each command imports
 # what it needs when it runs (WeasyPrint alone takes 0.6 s; tests/test_startup.py).
 from leaflets import __version__
-from leaflets.choices import MEMORY_LIMIT_MB, PAPERS, PDF_VARIANTS, VARIANT_NAMES
+from leaflets.choices import MEMORY_LIMIT_MB, PAPERS, PDF_VARIANTS, VARIANT_NAMES, paper_named
 from leaflets.errors import (
     ConfigError,
     Expired,
@@ -223,7 +223,7 @@ def build(
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = _out_folder(project, out)
-    paper = next((p for p in PAPERS if p.lower() == paper.lower()), None) if paper else None
+    paper = paper_named(paper) if paper else None
     options = Options(
         paper=paper,
         pdf_variant=pdf_variant,

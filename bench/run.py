@@ -105,7 +105,7 @@ def page_css(project: Project, branding: Branding) -> list[str]:
     brand = (
         pdf.brand_css(branding)
         + page_labels_css("en", False)
-        + risk_css(STANDARD, branding.font.family)
+        + risk_css(STANDARD, branding.text_font)
     )
     sheet = {name: project.stylesheet(name).read_text(encoding="utf-8") for name in THEME_SHEETS}
     paper = project.stylesheet(f"paper/{branding.paper.lower()}.css").read_text(encoding="utf-8")
@@ -179,7 +179,7 @@ def safety_checks(project: Project) -> tuple[float, float]:
         [],
         fetcher,
         fonts,
-        page_labels_css("en", False) + risk_css(STANDARD, branding.font.family),
+        page_labels_css("en", False) + risk_css(STANDARD, branding.text_font),
     )
     documents = []
 

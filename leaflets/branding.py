@@ -32,7 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import assets, booking, limits, palette
-from .choices import PAPERS
+from .choices import paper_named
 from .clinic_css import RISK_BOX_FONTS, family_key
 from .errors import problems_error, shown
 from .glyphs import REORDERING, installed_family_file
@@ -86,9 +86,8 @@ def _bleed(value: float) -> float:
 
 def _paper(value: str) -> str:
     """A paper name in any case ('letter', 'a5'), as PAPERS writes it."""
-    for paper in PAPERS:
-        if value.lower() == paper.lower():
-            return paper
+    if paper := paper_named(value):
+        return paper
     raise _error(
         "paper",
         "'{value}' is not a paper size (use A4, Letter or A5, in any case)",

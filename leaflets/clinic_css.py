@@ -20,8 +20,9 @@ from . import palette
 
 Check = Callable[[list[Node], set[str]], "str | None"]  # a value -> a hint, or None if fine
 
-# The risk box's fonts, as styles/safety.css names them: a clinic @font-face of the same
-# name would replace them (tests/test_clinic_css.py keeps this in step with safety.css).
+# The fonts the leaflet's text falls back on: the theme's (Lato, for a clinic with its own
+# font files) and leaflet.risk_css's last resort. A clinic @font-face of the same name
+# would replace them (tests/test_clinic_css.py).
 RISK_BOX_FONTS = ("Lato", "DejaVu Sans")
 GENERIC_FONTS = ("serif", "sans-serif")
 # Names fontconfig resolves itself: a clinic @font-face may not claim one either.

@@ -26,11 +26,6 @@ def label(title: str, lang: str) -> str:
     return translations(lang).gettext("%(heading)s (continued)") % {"heading": title}
 
 
-def labels(handout: Handout) -> set[str]:
-    """The labels a leaflet of `handout` may print: one per risk section."""
-    return {label(title, handout.lang) for title in handout.meta.boxed_sections}
-
-
 def continuations(document: Document, handout: Handout) -> set[tuple[str, int]]:
     """(heading id, n) for each risk box that continues with its n-th child (from 1)."""
     boxed = {section_id(title) for title in handout.meta.boxed_sections}

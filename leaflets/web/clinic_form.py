@@ -23,7 +23,8 @@ from pydantic import ValidationError
 from tomlkit.container import Container
 
 from .. import assets
-from ..branding import PAPERS, Branding, load_branding, name_problem
+from ..branding import Branding, load_branding, name_problem
+from ..choices import PAPERS
 from ..errors import LeafletError
 from ..messages import describe_errors
 from ..output import write_atomic

@@ -13,7 +13,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from ..branding import PAPERS, Branding, load_branding
+from ..branding import Branding, load_branding
+from ..choices import PAPERS
 from ..content import Handout, load_handout
 from ..errors import ConfigError
 from ..leaflet import (

@@ -11,7 +11,8 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from tomlkit import TOMLDocument
 from werkzeug.exceptions import NotFound
 
-from ..branding import PAPERS, load_branding
+from ..branding import load_branding
+from ..choices import PAPERS
 from ..errors import ConfigError, LeafletError
 from ..project import Project
 from . import clinic_form
