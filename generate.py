@@ -18,7 +18,14 @@ import click
 # Only light modules here, so that --help and list answer at once: each command imports
 # what it needs when it runs (WeasyPrint alone takes 0.6 s; tests/test_startup.py).
 from leaflets import __version__
-from leaflets.choices import MEMORY_LIMIT_MB, PAPERS, PDF_VARIANTS, VARIANT_NAMES, paper_named
+from leaflets.choices import (
+    FORMATS,
+    MEMORY_LIMIT_MB,
+    PAPERS,
+    PDF_VARIANTS,
+    VARIANT_NAMES,
+    paper_named,
+)
 from leaflets.errors import (
     ConfigError,
     Expired,
@@ -118,6 +125,15 @@ def cli(ctx: click.Context, root: Path) -> None:
     help="Output folder.  [default: build/ in the project]",
 )
 @click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(FORMATS), case_sensitive=False),
+    default="pdf",
+    show_default=True,
+    help="pdf: the printable leaflet; html: its web version, one self-contained accessible "
+    "page (<handout>-<lang>.html) for a website or an email; all: both.",
+)
+@click.option(
     "--large-print", is_flag=True, help="Also build every clinic's large-print copy (16 pt and up)."
 )
 @click.option(
@@ -195,6 +211,7 @@ def build(
     clinics: tuple[str, ...],
     handouts: tuple[str, ...],
     out: Path | None,
+    output_format: str,
     paper: str | None,
     pdf_variant: str,
     allow_expired: bool,
@@ -212,7 +229,8 @@ def build(
 ) -> None:
     """Build leaflets: every clinic x every handout, or the ones named.
 
-    Writes <out>/<clinic>/<handout>-<lang>.pdf (and -large-print.pdf). Exit status 0
+    Writes <out>/<clinic>/<handout>-<lang>.pdf (and -large-print.pdf), and with --format
+    html or all the web version <handout>-<lang>.html. Exit status 0
     when all were built, 1 when any leaflet failed, 2 for bad options or an invalid
     clinic or handout named on the command line.
     """
@@ -234,6 +252,7 @@ def build(
         memory_limit=memory_limit,
     )
     batch = Batch(
+        formats=FORMATS[output_format.lower()],
         large_print=large_print,
         print_shop=print_shop,
         langs=langs,

@@ -17,7 +17,16 @@ from . import manifest
 from .branding import Branding, load_branding
 from .content import Handout, load_handout
 from .errors import ConfigError, Failure, LeafletError, shown
-from .leaflet import LARGE_PRINT, PRINT_SHOP, STANDARD, Options, Variant, file_name, other_paper
+from .leaflet import (
+    LARGE_PRINT,
+    PRINT_SHOP,
+    STANDARD,
+    WEB,
+    Options,
+    Variant,
+    file_name,
+    other_paper,
+)
 from .output import only_build_into, write_atomic
 from .project import Project, clinic_languages
 from .workers import Leaflet, make_each
@@ -30,6 +39,7 @@ class Batch:
     How each leaflet is made, and what changes its PDF, is `leaflet.Options`'s.
     """
 
+    formats: tuple[str, ...] = ("pdf",)  # "pdf", "html" (the web version), or both
     large_print: bool = False  # also build every clinic's large-print copy
     print_shop: bool = False  # also build every clinic's print-shop copy
     langs: tuple[str, ...] = ()  # languages to build, or ("all",); () means each clinic's own
@@ -173,12 +183,13 @@ def build(
 
 
 def _changed(jobs: list[Job], out: Path, entries: dict, force: bool, report: Report) -> list[Job]:
-    """The jobs to do: those whose inputs changed or whose PDF is missing (all, if `force`)."""
+    """The jobs to do: those whose inputs changed or whose file is missing (all, if `force`)."""
     todo = []
     for job in jobs:
         why = manifest.changed(entries.get(job.target.relative_to(out).as_posix()), job.inputs)
         if not job.target.exists():
-            why = why if why == ["new"] else ["the PDF is missing", *why]
+            kind = job.target.suffix[1:].upper()
+            why = why if why == ["new"] else [f"the {kind} is missing", *why]
         if why or force:
             todo.append(job)
             report.planned.append((job.what, why))  # nothing changed: it is forced
@@ -240,12 +251,16 @@ def _stale(project: Project, out: Path, entries: dict[str, dict[str, str]]) -> l
 
 
 def _variants(branding: Branding, batch: Batch) -> list[Variant]:
-    """The variants to build for one clinic."""
-    variants = [STANDARD]
-    if batch.large_print or branding.large_print:
-        variants.append(LARGE_PRINT)
-    if batch.print_shop:
-        variants.append(PRINT_SHOP)
+    """The variants to build for one clinic: its PDFs, and its web version if asked."""
+    variants = []
+    if "pdf" in batch.formats:
+        variants.append(STANDARD)
+        if batch.large_print or branding.large_print:
+            variants.append(LARGE_PRINT)
+        if batch.print_shop:
+            variants.append(PRINT_SHOP)
+    if "html" in batch.formats:
+        variants.append(WEB)
     return variants
 
 

@@ -15,6 +15,9 @@ def paper_named(value: str) -> str | None:
 # The ways of printing a leaflet (leaflets/leaflet.py defines each Variant).
 VARIANT_NAMES = ("standard", "large-print", "print-shop")
 
+# What `build --format` offers, and the files each makes: the PDF, the web version, or both.
+FORMATS = {"pdf": ("pdf",), "html": ("html",), "all": ("pdf", "html")}
+
 # What --pdf-variant accepts: PDF/UA for screen readers, PDF/A for archiving. Every one of
 # them is written tagged, so the archival copies stay accessible.
 PDF_VARIANTS = (

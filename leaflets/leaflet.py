@@ -31,6 +31,7 @@ class Variant:
 
     name: str
     sheets: tuple[str, ...] = ()
+    extension: str = "pdf"  # "html": the web version (web_version.py), not a PDF
     page_factor: int = 1  # times the paper's usual page budget
     pdf_variant: str | None = None  # None: the build's (accessible PDF/UA-1 unless asked)
     # The risk box's text and heading sizes: set by `risk_css`, proven by `audit.py`.
@@ -40,10 +41,12 @@ class Variant:
     @property
     def suffix(self) -> str:
         """What the variant adds to the file name."""
-        return "" if self.name == "standard" else f"-{self.name}"
+        return "" if self.name in ("standard", "web") else f"-{self.name}"
 
 
 STANDARD = Variant("standard")
+# The web version: one self-contained HTML page per leaflet, beside its PDF.
+WEB = Variant("web", extension="html")
 # RNIB's guidance for large print: 16 to 18 pt.
 LARGE_PRINT = Variant(
     "large-print", ("large-print.css",), page_factor=3, risk_text_pt=16, risk_heading_pt=20
@@ -105,9 +108,12 @@ def risk_css(variant: Variant, family: str) -> str:
 
 
 def file_name(handout: Handout, variant: Variant, paper: str | None = None) -> str:
-    """`<handout>-<lang>[-<paper>][-<variant>].pdf`, naming a paper given by `other_paper`."""
-    named = f"-{paper.lower()}" if paper else ""
-    return f"{handout.meta.id}-{handout.lang}{named}{variant.suffix}.pdf"
+    """`<handout>-<lang>[-<paper>][-<variant>].pdf`, naming a paper given by `other_paper`.
+
+    The web version has no paper: `<handout>-<lang>.html`.
+    """
+    named = f"-{paper.lower()}" if paper and variant.extension == "pdf" else ""
+    return f"{handout.meta.id}-{handout.lang}{named}{variant.suffix}.{variant.extension}"
 
 
 def other_paper(branding: Branding, options: Options) -> str | None:
@@ -117,17 +123,25 @@ def other_paper(branding: Branding, options: Options) -> str | None:
 
 def variant_of(name: str) -> Variant:
     """The variant a leaflet's file name, made by `file_name`, says it is."""
+    if name.endswith(f".{WEB.extension}"):
+        return WEB
     others = (LARGE_PRINT, PRINT_SHOP)
     return next((v for v in others if name.endswith(f"{v.suffix}.pdf")), STANDARD)
+
+
+def refuse_if_expired(handout: Handout, options: Options) -> bool:
+    """Whether the handout is past its review date; refused unless `options` allow it."""
+    overdue = handout.meta.review_date < options.today
+    if overdue and not options.allow_expired:
+        raise Expired(handout.file, handout.meta.review_date)
+    return overdue
 
 
 def make_leaflet(
     project: Project, branding: Branding, handout: Handout, variant: Variant, options: Options
 ) -> bytes:
     """Render, check and return one leaflet's PDF bytes; raise `LeafletError` if it fails."""
-    overdue = handout.meta.review_date < options.today
-    if overdue and not options.allow_expired:
-        raise Expired(handout.file, handout.meta.review_date)
+    overdue = refuse_if_expired(handout, options)
     if options.paper:
         branding = branding.model_copy(update={"paper": options.paper})
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]

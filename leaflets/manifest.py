@@ -1,10 +1,10 @@
 """What each built leaflet was made from, so an unchanged leaflet is not made again.
 
-`<out>/.manifest.json` maps each PDF (relative to the output folder) to a hash of every
-input it depends on, one entry per input: the handout file and its folder, the theme's
-templates, styles and catalogues, the clinic file and its folder, the tool's and
-WeasyPrint's versions, and the options. A leaflet whose inputs all hash the same, and
-whose PDF is still there, is skipped.
+`<out>/.manifest.json` maps each leaflet, PDF or web page (relative to the output
+folder), to a hash of every input it depends on, one entry per input: the handout file
+and its folder, the theme's templates, styles and catalogues, the clinic file and its
+folder, the tool's and WeasyPrint's versions, and the options. A leaflet whose inputs all
+hash the same, and whose file is still there, is skipped.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from .leaflet import Options
 from .project import SLUG, Project
 
 NAME = ".manifest.json"
-# What leaflet.file_name() makes: <handout>-<lang>[-<paper>][-<variant>].pdf.
-LEAFLET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.pdf$")
+# What leaflet.file_name() makes: <handout>-<lang>[-<paper>][-<variant>].pdf, or .html.
+LEAFLET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.(pdf|html)$")
 
 
 @functools.cache
@@ -92,12 +92,13 @@ def inputs(
     project: Project, branding: Branding, handout: Handout, variant: str, options: Options
 ) -> dict[str, str]:
     """The hash of each input one leaflet depends on."""
-    chosen = {  # what of the options changes the PDF's bytes; a limit only refuses one
+    chosen = {  # what of the options changes the file's bytes; a limit only refuses one
         "variant": variant,
-        "paper": options.paper or branding.paper,  # --paper A4 on an A4 clinic changes nothing
-        "pdf_variant": options.pdf_variant,
         "overdue": str(handout.meta.review_date < options.today),
     }
+    if variant != "web":  # a page on a screen has no paper and is not a PDF
+        chosen["paper"] = options.paper or branding.paper  # --paper A4 on an A4 clinic: same
+        chosen["pdf_variant"] = options.pdf_variant
     return {
         "handout": file_hash(handout.file),
         "handout folder": tree_hash(handout.folder),

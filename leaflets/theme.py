@@ -27,6 +27,9 @@ from .page_styles import check_page
 from .template_data import CONTAINERS, DATA_TYPES, HANDOUT_PLACEHOLDER, page_context
 
 PAGE = "leaflet.html"
+# The web version's page. Always the theme's (or a project's), never a clinic's own: a
+# browser runs what a template writes, and the page's safety is in its head and styles.
+WEB_PAGE = "web.html"
 
 
 class ConfinedLoader(jinja2.FileSystemLoader):
@@ -116,19 +119,27 @@ def render_page(
     handout: Handout,
     stylesheets: list[str],
     variant: str = "standard",
+    page: str = PAGE,
+    web: dict | None = None,
 ) -> str:
-    """The leaflet's HTML for one clinic and one handout, printed as `variant`."""
+    """The leaflet's HTML for one clinic and one handout, printed as `variant`.
+
+    `page` is the template: `PAGE` for the PDF, `WEB_PAGE` with the `web` values (its
+    inline styles and logo, web_version.py) for the web version.
+    """
     lang = handout.lang
-    env = environment(templates, branding.theme.templates, lang)
+    own = branding.theme.templates if page == PAGE else None
+    env = environment(templates, own, lang)
     booking_url = branding.contact.booking_url
     qr_title = translations(lang).gettext("QR code: book an appointment at %(clinic)s online")
-    qr = booking_qr_svg(booking_url, qr_title % {"clinic": branding.name}) if booking_url else ""
-    context = page_context(branding, handout, stylesheets, qr, variant)
+    printed = booking_url and page == PAGE  # a screen has the link itself
+    qr = booking_qr_svg(booking_url, qr_title % {"clinic": branding.name}) if printed else ""
+    context = page_context(branding, handout, stylesheets, qr, variant) | {"web": web or {}}
     try:
-        html = env.get_template(PAGE).render(context)
+        html = env.get_template(page).render(context)
     except jinja2.TemplateError as error:
         raise LeafletError(_describe(error, branding, templates)) from None
-    own = branding.theme.templates  # the theme's own page is ours, and tested
+    # The theme's own page is ours, and tested; a clinic's is checked.
     problems = check_page(html, stylesheets, handout) if own else []
     if own:  # the back page's safety parts, as the theme prints them, must all be there
         theme_page = environment(templates, None, lang).get_template(PAGE).render(context)

@@ -21,8 +21,9 @@ import pebble
 from .branding import Branding
 from .content import Handout
 from .errors import LeafletError, OutOfMemory, TimeLimit, WorkerDied, internal_error
-from .leaflet import Options, Variant, make_leaflet
+from .leaflet import WEB, Options, Variant, make_leaflet
 from .project import Project
+from .web_version import make_web_page
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ def make_in_worker(
 def _make(project: Project, leaflet: Leaflet, options: Options) -> bytes | LeafletError:
     """Make one leaflet: its bytes, or the error saying why it failed (picklable either way)."""
     try:
+        if leaflet.variant == WEB:
+            return make_web_page(project, leaflet.branding, leaflet.handout, options)
         return make_leaflet(project, leaflet.branding, leaflet.handout, leaflet.variant, options)
     except LeafletError as error:
         return error

@@ -1,0 +1,199 @@
+"""The web version of a leaflet: one self-contained, accessible HTML page.
+
+The same handout HTML, clinic words and gettext messages as the PDF, in `web.html`, with
+everything the page needs inside it: its styles inline, the logo as SVG markup or a
+`data:` image, the handout's pictures as `data:` images. Its Content-Security-Policy lets
+a browser load nothing at all but those inline styles and `data:` images, and run no script.
+
+A browser has no user stylesheet, so the PDF's way of protecting the risk box (safety.css
+as a user sheet) becomes cascade layers: `safety` is declared first and all its rules are
+`!important`, which beats any `!important` in a later layer or outside layers. The
+clinic's stylesheet, checked against the same allowlist as for the PDF, goes in the last
+layer, `clinic`. A clinic's own templates and font files are not used: a page a browser
+opens is the theme's, and prints text in fonts the reader already has.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import html
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import defusedxml.ElementTree
+import tinycss2
+from markupsafe import Markup, escape
+
+from . import palette
+from .assets import MAX_LOGO_BYTES, MAX_STYLESHEET_BYTES, read_capped
+from .branding import Branding
+from .clinic_css import check_clinic_css
+from .content import Handout
+from .errors import LeafletError, shown
+from .i18n import css_string
+from .leaflet import Options, refuse_if_expired
+from .project import Project
+from .theme import WEB_PAGE, render_page
+
+# Inline styles and data: images only; no script, font, frame, form or connection at all.
+POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+LAYERS = "@layer safety, theme, clinic;"
+# The risk box's sizes on screen: larger than the body text (1rem), as in print.
+RISK_TEXT, RISK_HEADING = "1.125rem", "1.5rem"
+_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+_SVG = "{http://www.w3.org/2000/svg}"
+# An SVG logo printed as markup may hold shapes, text and gradients only; anything that
+# could style or reach the rest of the page (<style>, style=, class=, id=, links) makes
+# it a `data:` image instead, which a browser draws apart from the page.
+_SHAPES = frozenset(
+    "svg g path circle ellipse rect line polyline polygon text tspan title desc".split()
+)
+_NOT_IN_MARKUP = ("style", "class", "id", "href")
+
+
+def make_web_page(
+    project: Project, branding: Branding, handout: Handout, options: Options
+) -> bytes:
+    """The web version of one leaflet, as UTF-8 bytes; raise `LeafletError` if it fails."""
+    overdue = refuse_if_expired(handout, options)
+    where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
+    web = {
+        "policy": POLICY,
+        "css": Markup(page_css(project, branding)),  # noqa: S704 - ours, and the checked clinic CSS
+        "logo": _logo(branding),
+        "tel": re.sub(r"[^+0-9]", "", branding.contact.phone or ""),
+        "overdue": overdue,
+    }
+    handout = _with_pictures_inline(handout, where)
+    page = render_page(project.templates, branding, handout, [], "web", page=WEB_PAGE, web=web)
+    return page.encode("utf-8")
+
+
+def page_css(project: Project, branding: Branding) -> str:
+    """The page's one stylesheet: theme, clinic and safety rules, each in its layer."""
+    theme = project.stylesheet("web.css").read_text(encoding="utf-8")
+    safety = project.stylesheet("safety.css").read_text(encoding="utf-8")
+    colours = branding.colours
+    brand = (
+        ":root {\n"
+        f"  --brand-primary: {colours.primary};\n"
+        f"  --brand-on-primary: {palette.text_on(colours.primary)};\n"
+        f"  --brand-accent: {colours.accent};\n"
+        "  --brand-text: #1a1a1a;\n  --brand-muted: #4a4a4a;\n"
+        f"  --brand-font: {css_string(branding.text_font)};\n"
+        "}\n"
+    )
+    return "\n".join(
+        [
+            LAYERS,
+            f"@layer theme {{\n{brand}{theme}}}",
+            f"@layer clinic {{\n{clinic_css(branding)}}}",
+            f"@layer safety {{\n{safety}{_safety_on_screen()}}}",
+        ]
+    ).replace("</", "<\\/")  # nothing in a style element may close it
+
+
+def _safety_on_screen() -> str:
+    """What the screen adds to safety.css: sizes in rem, and a text size a reader can set."""
+    return (
+        f".risk-box, .risk-box * {{ --risk-text-size: {RISK_TEXT} !important; "
+        f"--risk-heading-size: {RISK_HEADING} !important; }}\n"
+        ":root { font-size: 100% !important; }\n"
+        "main, main *, .page-footer, .page-footer * { visibility: visible !important; "
+        "opacity: 1 !important; }\n"
+    )
+
+
+def clinic_css(branding: Branding) -> str:
+    """The clinic's stylesheet, checked again, without comments or its @font-face rules.
+
+    It was checked when the clinic file was loaded; it is read once more here and held
+    to the same allowlist, so what is inlined is exactly what was checked.
+    """
+    if branding.theme.extra_css is None:
+        return ""
+    sheet = Path(branding.theme.extra_css)  # a Path already; ClinicPath is typed str
+    try:
+        text = read_capped(sheet, MAX_STYLESHEET_BYTES).decode("utf-8")
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise LeafletError(f"{shown(sheet)}: cannot be read ({error})") from None
+    problems = check_clinic_css(text, ())
+    if problems:  # changed since the clinic file was loaded
+        raise LeafletError(f"{shown(sheet)}: {problems[0]}", problems[1:])
+    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    kept = [rule for rule in rules if rule.type == "qualified-rule"]
+    return "".join(f"{tinycss2.serialize([rule])}\n" for rule in kept)
+
+
+def _logo(branding: Branding) -> Markup:
+    """The clinic's logo inline: SVG as markup when that is safe, else a `data:` image."""
+    logo = branding.logo
+    if logo is None:
+        return Markup("")
+    file = Path(logo.file)  # a Path already; ClinicPath is typed str
+    try:
+        data = read_capped(file, MAX_LOGO_BYTES)
+    except (OSError, ValueError) as error:
+        raise LeafletError(f"{shown(file)}: cannot be read ({error})") from None
+    suffix = file.suffix.lower()
+    if suffix == ".svg":
+        markup = _svg_markup(data, logo.alt)
+        if markup is not None:
+            return markup
+    uri = f"data:{_MIME[suffix]};base64,{base64.b64encode(data).decode('ascii')}"
+    return Markup('<img class="logo" src="{}" alt="{}">').format(uri, logo.alt)
+
+
+def _svg_markup(data: bytes, alt: str) -> Markup | None:
+    """The SVG written out again from its shapes alone, or None if it has more than shapes."""
+    try:
+        root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)  # checked on loading
+    except Exception:  # changed since: then it is drawn as an image, apart from the page
+        return None
+
+    def written(element, top: bool = False) -> str | None:
+        tag = element.tag.removeprefix(_SVG)
+        if tag not in _SHAPES or (tag == "svg") != top:
+            return None
+        attributes = {}
+        for name, value in element.attrib.items():
+            if "}" in name or name in _NOT_IN_MARKUP or name.startswith("on"):
+                return None
+            attributes[name] = value
+        if top:
+            attributes |= {"class": "logo", "role": "img", "aria-label": alt}
+        inner = [written(child) for child in element]
+        if None in inner:
+            return None
+        text = str(escape(element.text or "")) + "".join(
+            f"{child}{escape(node.tail or '')}" for child, node in zip(inner, element, strict=True)
+        )
+        pairs = "".join(f' {name}="{escape(value)}"' for name, value in attributes.items())
+        return f"<{tag}{pairs}>{text}</{tag}>"
+
+    markup = written(root, top=True)
+    return Markup(markup) if markup is not None else None  # noqa: S704 - rebuilt from shapes
+
+
+def _with_pictures_inline(handout: Handout, where: str) -> Handout:
+    """The handout with its pictures (files in its folder, checked by content.py) as `data:`."""
+
+    def inline(match: re.Match) -> str:
+        source = html.unescape(match.group(2))
+        path = (handout.folder / unquote(source)).resolve()
+        mime = _MIME.get(path.suffix.lower())
+        if not path.is_relative_to(handout.folder) or mime is None:
+            raise LeafletError(f"{where}: the picture '{source}' cannot go in a web page")
+        try:
+            data = read_capped(path, MAX_LOGO_BYTES)
+        except (OSError, ValueError) as error:
+            raise LeafletError(f"{shown(path)}: cannot be read ({error})") from None
+        return f'{match.group(1)}data:{mime};base64,{base64.b64encode(data).decode("ascii")}"'
+
+    pictured = re.sub(r'(<img\b[^>]*?\bsrc=")([^"]*)"', inline, handout.html)
+    return dataclasses.replace(handout, html=Markup(pictured))  # noqa: S704 - only src changed
