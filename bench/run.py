@@ -59,6 +59,7 @@ from leaflets.content import load_handout  # noqa: E402
 from leaflets.i18n import page_labels_css  # noqa: E402
 from leaflets.leaflet import STANDARD, Options, make_leaflet, risk_css  # noqa: E402
 from leaflets.page_styles import check_page  # noqa: E402
+from leaflets.paper import paper_named  # noqa: E402
 from leaflets.project import Project  # noqa: E402
 from leaflets.template_data import HANDOUT_PLACEHOLDER  # noqa: E402
 from leaflets.theme import render_page  # noqa: E402
@@ -108,7 +109,7 @@ def page_css(project: Project, branding: Branding) -> list[str]:
         + risk_css(STANDARD, branding.text_font)
     )
     sheet = {name: project.stylesheet(name).read_text(encoding="utf-8") for name in THEME_SHEETS}
-    paper = project.stylesheet(f"paper/{branding.paper.lower()}.css").read_text(encoding="utf-8")
+    paper = project.stylesheet(paper_named(branding.paper).stylesheet).read_text(encoding="utf-8")
     return [sheet["base.css"], sheet["brand-defaults.css"], brand, paper, sheet["safety.css"]]
 
 

@@ -16,8 +16,6 @@ from .content import Handout
 from .errors import shown
 from .glyphs import installed_family_file, undrawable
 
-MAX_PAGES = {"A4": 4, "Letter": 4, "A5": 12}
-
 
 def check_leaflet(
     document: weasyprint.Document,
