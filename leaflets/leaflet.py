@@ -9,6 +9,7 @@ import datetime
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
@@ -133,7 +134,8 @@ def make_leaflet(
     if options.paper:
         branding = branding.with_paper(options.paper)
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
-    page_css = page_labels_css(handout.lang, overdue) + risk_css(variant, branding.text_font)
+    page_css = page_labels_css(handout.lang, project.locale, overdue)
+    page_css += risk_css(variant, branding.text_font)
     print_shop = None
     if variant == PRINT_SHOP:
         print_shop = pdf.PrintShop(branding.bleed_mm, project.stylesheet(PRINT_PROFILE))
@@ -144,7 +146,7 @@ def make_leaflet(
     )
     fonts = FontConfiguration()
     extra = [branding.theme.extra_css.as_uri()] if branding.theme.extra_css else []
-    html = render_page(project.templates, branding, handout, extra, variant.name)
+    html = render_page(project.templates, project.locale, branding, handout, extra, variant.name)
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
     paper = paper_named(branding.paper)
     budget = variant.page_factor * paper.pages
@@ -175,13 +177,15 @@ def make_leaflet(
             sheets = [*sheets, COMPACT]
             document = render(sheets)
         document, labels_css = _label_continuations(
-            document, handout, lambda css: render(sheets, css)
+            document, handout, project.locale, lambda css: render(sheets, css)
         )
     except pdf.PageLimitReached as stopped:
         raise TooLong(
             where, stopped.page, budget, limit, branding.paper, handout.file.name
         ) from None
-    problems = check_leaflet(document, handout, branding, budget, variant.risk_text_pt)
+    problems = check_leaflet(
+        document, handout, branding, budget, variant.risk_text_pt, project.locale
+    )
     if problems:
         raise LeafletError(problems[0], problems[1:])
     # Stable for the same inputs, different for each variant of the same page.
@@ -204,7 +208,10 @@ def make_leaflet(
 
 
 def _label_continuations(
-    document: weasyprint.Document, handout: Handout, render: Callable[[str], weasyprint.Document]
+    document: weasyprint.Document,
+    handout: Handout,
+    locale: tuple[Path, ...],
+    render: Callable[[str], weasyprint.Document],
 ) -> tuple[weasyprint.Document, str]:
     """The leaflet with a "(continued)" label where each risk box runs on, and its CSS.
 
@@ -214,7 +221,7 @@ def _label_continuations(
     """
     marks = continued.continuations(document, handout)
     for _round in range(continued.MAX_ROUNDS if marks else 0):
-        css = continued.label_css(marks, handout)
+        css = continued.label_css(marks, handout, locale)
         try:
             labelled = render(css)
         except pdf.PageLimitReached:

@@ -91,9 +91,12 @@ class DataOnlySandbox(ImmutableSandboxedEnvironment):
 
 @functools.lru_cache(maxsize=64)
 def environment(
-    templates: tuple[Path, ...], clinic_templates: Path | None, lang: str
+    templates: tuple[Path, ...],
+    clinic_templates: Path | None,
+    lang: str,
+    locale: tuple[Path, ...],
 ) -> jinja2.Environment:
-    """One sandboxed environment per search order and language, kept for the whole batch."""
+    """One sandboxed environment per search order, language and catalogues, kept for the batch."""
     env = DataOnlySandbox(
         loader=jinja2.ChoiceLoader(search_path(templates, clinic_templates)),
         autoescape=True,
@@ -105,23 +108,29 @@ def environment(
     for name in ("range", "dict", "lipsum", "cycler", "joiner", "namespace"):
         del env.globals[name]  # nothing a leaflet needs; `_` stays, the i18n extension's
     # The i18n extension adds this method when the environment is made.
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(lang, locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals["format_date"] = functools.partial(format_date, lang=lang)
     return env
 
 
 def render_page(
     templates: tuple[Path, ...],
+    locale: tuple[Path, ...],
     branding: Branding,
     handout: Handout,
     stylesheets: list[str],
     variant: str = "standard",
 ) -> str:
-    """The leaflet's HTML for one clinic and one handout, printed as `variant`."""
+    """The leaflet's HTML for one clinic and one handout, printed as `variant`.
+
+    `templates` and `locale` are the project's folders, then the theme's (`Project`).
+    """
     lang = handout.lang
-    env = environment(templates, branding.theme.templates, lang)
+    env = environment(templates, branding.theme.templates, lang, locale)
     booking_url = branding.contact.booking_url
-    qr_title = translations(lang).gettext("QR code: book an appointment at %(clinic)s online")
+    qr_title = translations(lang, locale).gettext(
+        "QR code: book an appointment at %(clinic)s online"
+    )
     qr = booking_qr_svg(booking_url, qr_title % {"clinic": branding.name}) if booking_url else ""
     context = page_context(branding, handout, stylesheets, qr, variant)
     try:
@@ -131,7 +140,7 @@ def render_page(
     own = branding.theme.templates  # the theme's own page is ours, and tested
     problems = check_page(html, stylesheets, handout) if own else []
     if own:  # the back page's safety parts, as the theme prints them, must all be there
-        theme_page = environment(templates, None, lang).get_template(PAGE).render(context)
+        theme_page = environment(templates, None, lang, locale).get_template(PAGE).render(context)
         problems += [
             f"does not print the back page's {name} as the theme does (a template may add "
             "around it, not change or remove it)"
