@@ -18,14 +18,7 @@ import click
 # Only light modules here, so that --help and list answer at once: each command imports
 # what it needs when it runs (WeasyPrint alone takes 0.6 s; tests/test_startup.py).
 from leaflets import __version__
-from leaflets.choices import (
-    FORMATS,
-    MEMORY_LIMIT_MB,
-    PAPERS,
-    PDF_VARIANTS,
-    VARIANT_NAMES,
-    paper_named,
-)
+from leaflets.choices import FORMATS, MEMORY_LIMIT_MB, PDF_VARIANTS, VARIANT_NAMES
 from leaflets.errors import (
     ConfigError,
     Expired,
@@ -42,6 +35,7 @@ from leaflets.errors import (
     internal_error,
     shown,
 )
+from leaflets.paper import PAPER_NAMES, paper_named
 from leaflets.project import HOME, LANG, Project
 
 if TYPE_CHECKING:
@@ -143,7 +137,7 @@ def cli(ctx: click.Context, root: Path) -> None:
 )
 @click.option(
     "--paper",
-    type=click.Choice(PAPERS, case_sensitive=False),
+    type=click.Choice(PAPER_NAMES, case_sensitive=False),
     default=None,
     help="Paper for every leaflet, instead of each clinic's own.",
 )
@@ -189,8 +183,8 @@ def cli(ctx: click.Context, root: Path) -> None:
     type=click.IntRange(min=1),
     default=12,
     show_default=True,
-    help="Stop and fail a leaflet whose layout runs past this many pages (twice that on A5). "
-    "The paper's page budget (4 on A4, 12 in large print) applies too.",
+    help="Stop and fail a leaflet whose layout runs past this many A4 pages (three times as "
+    "many A5 pages). The paper's page budget (4 on A4, 12 in large print) applies too.",
 )
 @click.option(
     "--memory-limit",
@@ -241,7 +235,7 @@ def build(
     slugs = [project.known_clinic(slug) for slug in clinics] or project.clinic_slugs()
     ids = [project.known_handout(i) for i in handouts] or project.handout_ids()
     out = _out_folder(project, out)
-    paper = paper_named(paper) if paper else None
+    paper = paper_named(paper).name if paper else None
     options = Options(
         paper=paper,
         pdf_variant=pdf_variant,

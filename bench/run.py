@@ -59,6 +59,7 @@ from leaflets.content import load_handout  # noqa: E402
 from leaflets.i18n import page_labels_css  # noqa: E402
 from leaflets.leaflet import STANDARD, Options, make_leaflet, risk_css  # noqa: E402
 from leaflets.page_styles import check_page  # noqa: E402
+from leaflets.paper import paper_named  # noqa: E402
 from leaflets.project import Project  # noqa: E402
 from leaflets.template_data import HANDOUT_PLACEHOLDER  # noqa: E402
 from leaflets.theme import render_page  # noqa: E402
@@ -104,11 +105,11 @@ def page_css(project: Project, branding: Branding) -> list[str]:
     """
     brand = (
         pdf.brand_css(branding)
-        + page_labels_css("en", False)
+        + page_labels_css("en", project.locale, False)
         + risk_css(STANDARD, branding.text_font)
     )
     sheet = {name: project.stylesheet(name).read_text(encoding="utf-8") for name in THEME_SHEETS}
-    paper = project.stylesheet(f"paper/{branding.paper.lower()}.css").read_text(encoding="utf-8")
+    paper = project.stylesheet(paper_named(branding.paper).stylesheet).read_text(encoding="utf-8")
     return [sheet["base.css"], sheet["brand-defaults.css"], brand, paper, sheet["safety.css"]]
 
 
@@ -144,7 +145,7 @@ def warm_worker(
     """
     branding = load_branding(project.clinic_file("bench-00"))
     handout = load_handout(project.handout_file(HANDOUT, "en"))
-    html = render_page(project.templates, branding, handout, [])
+    html = render_page(project.templates, project.locale, branding, handout, [])
     css = page_css(project, branding)
 
     def weasyprint_alone() -> bytes:
@@ -171,7 +172,7 @@ def safety_checks(project: Project) -> tuple[float, float]:
     handout = load_handout(project.handout_file(HANDOUT, "en"))
     fetcher = pdf.ConfinedFetcher([*project.templates, *project.styles, handout.folder])
     fonts = FontConfiguration()
-    html = render_page(project.templates, branding, handout, [])
+    html = render_page(project.templates, project.locale, branding, handout, [])
     page = html.replace(handout.html, HANDOUT_PLACEHOLDER)  # as a clinic's templates made it
     sheets = pdf.stylesheets_for(
         project.stylesheet,
@@ -179,7 +180,7 @@ def safety_checks(project: Project) -> tuple[float, float]:
         [],
         fetcher,
         fonts,
-        page_labels_css("en", False) + risk_css(STANDARD, branding.text_font),
+        page_labels_css("en", project.locale, False) + risk_css(STANDARD, branding.text_font),
     )
     documents = []
 
@@ -190,7 +191,7 @@ def safety_checks(project: Project) -> tuple[float, float]:
 
     def checks() -> None:
         problems = check_page(page, [], handout)
-        problems += audit_sections(documents[-1], handout, STANDARD.risk_text_pt)
+        problems += audit_sections(documents[-1], handout, STANDARD.risk_text_pt, project.locale)
         if problems:
             raise SystemExit(f"the benchmark leaflet fails its checks: {problems}")
 

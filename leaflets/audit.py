@@ -20,6 +20,7 @@ import html.parser
 import itertools
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from weasyprint import Document
 
@@ -34,8 +35,13 @@ _MARKER = re.compile(r"\s*(?:[•◦▪▫‣⁃–-]|\d+[.)]|[a-zA-Z]{1,3}[.)]|
 _JOIN = "\0"  # marks where a hyphenated word continues on the next line
 
 
-def audit_sections(document: Document, handout: Handout, risk_text_pt: float) -> list[str]:
-    """Every way the laid-out leaflet fails to print a required or risk section, in words."""
+def audit_sections(
+    document: Document, handout: Handout, risk_text_pt: float, locale: tuple[Path, ...]
+) -> list[str]:
+    """Every way the laid-out leaflet fails to print a required or risk section, in words.
+
+    `locale`: the catalogues the leaflet was printed with, for its "(continued)" labels.
+    """
     meta = handout.meta
     wanted = {section_id(title): title for title in [*meta.required_sections, *meta.boxed_sections]}
     pages = [
@@ -48,7 +54,7 @@ def audit_sections(document: Document, handout: Handout, risk_text_pt: float) ->
     for anchor, title in wanted.items():
         runs = [run for page in pages for run in page.runs.get(title, [])]
         copies = set().union(*(page.elements.get(title, set()) for page in pages))
-        label = continued.label(title, handout.lang)  # its own "(continued)", nothing else
+        label = continued.label(title, handout.lang, locale)  # its own "(continued)", nothing else
         found = _wording(title, runs, copies, written.get(anchor, ""), {label})
         found += _pictures(pages, title, images.get(anchor, set()))
         boxed = title in meta.boxed_sections

@@ -32,11 +32,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import assets, booking, limits, palette
-from .choices import paper_named
 from .clinic_css import RISK_BOX_FONTS, family_key
-from .errors import problems_error, shown
+from .errors import ConfigError, problems_error, shown
 from .glyphs import REORDERING, installed_family_file
 from .messages import describe_errors
+from .paper import IN_WORDS, paper_named
 
 BUNDLED_FONTS = ("Lato", "Open Sans", "Inter", "Noto Sans", "Noto Serif", "DejaVu Sans")
 THEME_FONT = "Lato"  # the text font of a clinic that brings its own font files
@@ -85,14 +85,16 @@ def _bleed(value: float) -> float:
 
 
 def _paper(value: str) -> str:
-    """A paper name in any case ('letter', 'a5'), as PAPERS writes it."""
-    if paper := paper_named(value):
-        return paper
-    raise _error(
-        "paper",
-        "'{value}' is not a paper size (use A4, Letter or A5, in any case)",
-        value=value[:80],
-    )
+    """A paper name in any case ('letter', 'a5'), as `paper.PAPERS` writes it."""
+    try:
+        return paper_named(value).name
+    except KeyError:
+        raise _error(
+            "paper",
+            "'{value}' is not a paper size (use {papers}, in any case)",
+            value=value[:80],
+            papers=IN_WORDS,
+        ) from None
 
 
 def name_problem(name: str) -> str | None:
@@ -241,6 +243,7 @@ ClinicName = Annotated[
     str, Field(min_length=1, max_length=80), AfterValidator(_line), AfterValidator(_not_blank)
 ]
 ClinicPath = Annotated[str, AfterValidator(_in_clinic_folder)]
+PaperName = Annotated[str, AfterValidator(_paper)]
 WebAddress = Annotated[str, AfterValidator(_web_address)]
 
 
@@ -395,7 +398,7 @@ class Branding(_Strict):
     """One clinic's validated branding."""
 
     name: ClinicName
-    paper: Annotated[str, AfterValidator(_paper)] = "A4"
+    paper: PaperName = "A4"
     bleed_mm: Annotated[float, AfterValidator(_bleed)] = 3.0
     language: Language = "en"
     languages: list[Language] = []
@@ -460,6 +463,18 @@ class Branding(_Strict):
             opening_hours=self.contact.opening_hours,
         )
 
+    def with_paper(self, paper: str) -> Branding:
+        """This clinic's branding printed on `paper`, a name checked as the file's `paper` is.
+
+        For a paper chosen for a build (--paper, the web page): a bad name is refused in
+        the words a clinic file gets, and `model_copy` alone would check nothing.
+        """
+        try:
+            checked = _PaperChoice.model_validate({"paper": paper})
+        except ValidationError as error:
+            raise ConfigError(describe_errors(error, _PaperChoice)[0]) from None
+        return self.model_copy(update={"paper": checked.paper})
+
     @property
     def file(self) -> Path:
         """The clinic file, as given."""
@@ -474,6 +489,12 @@ class Branding(_Strict):
     def folder(self) -> Path:
         """The clinic's own folder, the only place its files may come from."""
         return (self.file.parent / self.file.stem).resolve()
+
+
+class _PaperChoice(_Strict):
+    """A paper chosen for a build, not in a clinic file: validated as a clinic file's is."""
+
+    paper: PaperName
 
 
 _NAME = TypeAdapter(ClinicName, config=ConfigDict(strict=True))

@@ -8,6 +8,8 @@ and the leaflet must fit its page budget.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import weasyprint
 
 from .audit import audit_sections
@@ -16,8 +18,6 @@ from .content import Handout
 from .errors import shown
 from .glyphs import installed_family_file, undrawable
 
-MAX_PAGES = {"A4": 4, "Letter": 4, "A5": 12}
-
 
 def check_leaflet(
     document: weasyprint.Document,
@@ -25,12 +25,12 @@ def check_leaflet(
     branding: Branding,
     max_pages: int,
     risk_text_pt: float,
+    locale: tuple[Path, ...],
 ) -> list[str]:
     """Everything wrong with a rendered leaflet, in words that name clinic, handout and section."""
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
-    problems = [
-        f"{where}: {problem}" for problem in audit_sections(document, handout, risk_text_pt)
-    ]
+    audit = audit_sections(document, handout, risk_text_pt, locale)
+    problems = [f"{where}: {problem}" for problem in audit]
     problems += _undrawable_characters(where, handout, branding)
     if len(document.pages) > max_pages:
         problems.append(

@@ -1,16 +1,9 @@
-"""What the command line offers: papers, variants, PDF standards, the default memory limit.
+"""What the command line offers: variants, PDF standards, the default memory limit.
 
 A module of plain values, importing nothing, so that `generate.py` can build its options
-(and answer `--help`) without loading WeasyPrint, pydantic or the rest.
+(and answer `--help`) without loading WeasyPrint, pydantic or the rest. Papers are
+`leaflets/paper.py`'s.
 """
-
-PAPERS = ("A4", "Letter", "A5")
-
-
-def paper_named(value: str) -> str | None:
-    """The paper `value` names in any case ('letter', 'a5'), as PAPERS writes it, or None."""
-    return next((paper for paper in PAPERS if paper.lower() == value.lower()), None)
-
 
 # The ways of printing a leaflet (leaflets/leaflet.py defines each Variant).
 VARIANT_NAMES = ("standard", "large-print", "print-shop")

@@ -11,6 +11,7 @@ rounds at most. The layout audit accepts exactly these labels as generated text.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from weasyprint import Document
@@ -21,9 +22,9 @@ from .i18n import css_string, translations
 MAX_ROUNDS = 3  # layouts after the first; two settle every example
 
 
-def label(title: str, lang: str) -> str:
+def label(title: str, lang: str, locale: tuple[Path, ...]) -> str:
     """'Risks and side effects (continued)', in the leaflet's language."""
-    return translations(lang).gettext("%(heading)s (continued)") % {"heading": title}
+    return translations(lang, locale).gettext("%(heading)s (continued)") % {"heading": title}
 
 
 def continuations(document: Document, handout: Handout) -> set[tuple[str, int]]:
@@ -57,12 +58,12 @@ def _risk_boxes(box: Any) -> Iterator[Any]:  # WeasyPrint's boxes are untyped
             yield from _risk_boxes(child)
 
 
-def label_css(marks: set[tuple[str, int]], handout: Handout) -> str:
+def label_css(marks: set[tuple[str, int]], handout: Handout, locale: tuple[Path, ...]) -> str:
     """The labels, as ::before of the element each continuation starts with."""
     titles = {section_id(title): title for title in handout.meta.boxed_sections}
     return "".join(
         f"#{anchor} ~ :nth-child({n})::before {{ content: "
-        f"{css_string(label(titles[anchor], handout.lang))}; display: block; "
+        f"{css_string(label(titles[anchor], handout.lang, locale))}; display: block; "
         "font-weight: bold; color: #8c1d18; margin: 0 0 3pt; }\n"
         for anchor, n in sorted(marks)
     )

@@ -1,8 +1,10 @@
 """Fixed words and dates in the leaflet's language.
 
 Labels come from gettext catalogues in `locale/<lang>/LC_MESSAGES/messages.po`, compiled in
-memory by Babel when first used (a `.po` edit needs no extra step); dates are formatted for
-the locale by Babel. A language with no catalogue gets the English words.
+memory by Babel when first used (a `.po` edit needs no extra step); a project's own
+`locale/` comes first, and what its catalogue lacks comes from the theme's
+(`Project.locale`). Dates are formatted for the locale by Babel. A language with no
+catalogue gets the English words.
 """
 
 from __future__ import annotations
@@ -17,19 +19,26 @@ from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from .project import THEME
-
-LOCALE = THEME / "locale"
 # Babel locale per handout language: the English content follows UK (NHS) usage.
 BABEL_LOCALES = {"en": "en_GB", "es": "es"}
 
 
 @functools.cache
-def translations(lang: str, folder: Path = LOCALE) -> gettext.NullTranslations:
-    """The compiled catalogue for `lang`."""
-    po = folder / lang / "LC_MESSAGES" / "messages.po"
-    if not po.is_file():
+def translations(lang: str, locale: tuple[Path, ...]) -> gettext.NullTranslations:
+    """The words for `lang`: each from the first of the `locale` folders whose catalogue has it."""
+    found = [
+        _compiled(po, lang)
+        for folder in locale
+        if (po := folder / lang / "LC_MESSAGES" / "messages.po").is_file()
+    ]
+    if not found:
         return gettext.NullTranslations()
+    for later in found[1:]:
+        found[0].add_fallback(later)  # added to the end of the chain
+    return found[0]
+
+
+def _compiled(po: Path, lang: str) -> gettext.GNUTranslations:
     with po.open("rb") as stream:
         catalog = read_po(stream, locale=BABEL_LOCALES.get(lang, lang))
     compiled = io.BytesIO()
@@ -53,9 +62,9 @@ def css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def page_labels_css(lang: str, overdue: bool) -> str:
+def page_labels_css(lang: str, locale: tuple[Path, ...], overdue: bool) -> str:
     """The page furniture's words, which live in CSS (margin boxes), in `lang`."""
-    _ = translations(lang).gettext
+    _ = translations(lang, locale).gettext
     before, _page, rest = _("Page %(page)s of %(pages)s").partition("%(page)s")
     between, _pages, after = rest.partition("%(pages)s")
     numbers = (

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
@@ -16,11 +17,12 @@ from weasyprint.text.fonts import FontConfiguration
 from . import continued, pdf
 from .accessibility import check_accessible_pdf
 from .branding import Branding
-from .checks import MAX_PAGES, check_leaflet
+from .checks import check_leaflet
 from .choices import MEMORY_LIMIT_MB
 from .content import Handout
 from .errors import Expired, LeafletError, TooLarge, TooLong
 from .i18n import css_string, page_labels_css
+from .paper import paper_named
 from .project import Project
 from .theme import render_page
 
@@ -73,13 +75,13 @@ class Options:
     and how, is `build.Batch`'s.
     """
 
-    paper: str | None = None  # overrides every clinic's paper
+    paper: str | None = None  # a paper name, in any case, overriding every clinic's
     pdf_variant: str = "pdf/ua-1"  # unless the variant has its own (print shop: PDF/X-4)
     today: datetime.date = field(default_factory=datetime.date.today)  # past review_date: overdue
     allow_expired: bool = False  # print an overdue handout, marked so, instead of refusing it
     # Limits: a leaflet past one is stopped and reported (never changed), and a batch goes on.
     max_kb: int | None = None  # fail a leaflet larger than this
-    page_limit: int = 12  # A4 or Letter pages laid out before layout is stopped (A5: twice)
+    page_limit: int = 12  # A4 pages laid out before layout is stopped (Paper.laid_out)
     time_limit: float = 60.0  # seconds to render one leaflet (enforced by workers.py)
     memory_limit: int | None = MEMORY_LIMIT_MB  # megabytes a worker may use (workers.py)
 
@@ -118,7 +120,8 @@ def file_name(handout: Handout, variant: Variant, paper: str | None = None) -> s
 
 def other_paper(branding: Branding, options: Options) -> str | None:
     """The build's paper when it is not the clinic's own, so that both copies can be kept."""
-    return options.paper if options.paper and options.paper != branding.paper else None
+    printed = branding.with_paper(options.paper).paper if options.paper else branding.paper
+    return printed if printed != branding.paper else None
 
 
 def variant_of(name: str) -> Variant:
@@ -143,9 +146,10 @@ def make_leaflet(
     """Render, check and return one leaflet's PDF bytes; raise `LeafletError` if it fails."""
     overdue = refuse_if_expired(handout, options)
     if options.paper:
-        branding = branding.model_copy(update={"paper": options.paper})
+        branding = branding.with_paper(options.paper)
     sheets = [*variant.sheets, *(["overdue.css"] if overdue else [])]
-    page_css = page_labels_css(handout.lang, overdue) + risk_css(variant, branding.text_font)
+    page_css = page_labels_css(handout.lang, project.locale, overdue)
+    page_css += risk_css(variant, branding.text_font)
     print_shop = None
     if variant == PRINT_SHOP:
         print_shop = pdf.PrintShop(branding.bleed_mm, project.stylesheet(PRINT_PROFILE))
@@ -156,11 +160,12 @@ def make_leaflet(
     )
     fonts = FontConfiguration()
     extra = [branding.theme.extra_css.as_uri()] if branding.theme.extra_css else []
-    html = render_page(project.templates, branding, handout, extra, variant.name)
+    html = render_page(project.templates, project.locale, branding, handout, extra, variant.name)
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
-    budget = variant.page_factor * MAX_PAGES[branding.paper]
-    # The limit is on how much is laid out, so an A5 page, half the size, counts as half.
-    limit = options.page_limit * MAX_PAGES[branding.paper] // MAX_PAGES["A4"]
+    paper = paper_named(branding.paper)
+    budget = variant.page_factor * paper.pages
+    # The limit is on how much is laid out, so a page holding less text counts for less.
+    limit = paper.laid_out(options.page_limit)
 
     def render(sheets: list[str], labels_css: str = "") -> weasyprint.Document:
         stylesheets = pdf.stylesheets_for(
@@ -186,13 +191,15 @@ def make_leaflet(
             sheets = [*sheets, COMPACT]
             document = render(sheets)
         document, labels_css = _label_continuations(
-            document, handout, lambda css: render(sheets, css)
+            document, handout, project.locale, lambda css: render(sheets, css)
         )
     except pdf.PageLimitReached as stopped:
         raise TooLong(
             where, stopped.page, budget, limit, branding.paper, handout.file.name
         ) from None
-    problems = check_leaflet(document, handout, branding, budget, variant.risk_text_pt)
+    problems = check_leaflet(
+        document, handout, branding, budget, variant.risk_text_pt, project.locale
+    )
     if problems:
         raise LeafletError(problems[0], problems[1:])
     # Stable for the same inputs, different for each variant of the same page.
@@ -215,7 +222,10 @@ def make_leaflet(
 
 
 def _label_continuations(
-    document: weasyprint.Document, handout: Handout, render: Callable[[str], weasyprint.Document]
+    document: weasyprint.Document,
+    handout: Handout,
+    locale: tuple[Path, ...],
+    render: Callable[[str], weasyprint.Document],
 ) -> tuple[weasyprint.Document, str]:
     """The leaflet with a "(continued)" label where each risk box runs on, and its CSS.
 
@@ -225,7 +235,7 @@ def _label_continuations(
     """
     marks = continued.continuations(document, handout)
     for _round in range(continued.MAX_ROUNDS if marks else 0):
-        css = continued.label_css(marks, handout)
+        css = continued.label_css(marks, handout, locale)
         try:
             labelled = render(css)
         except pdf.PageLimitReached:

@@ -23,7 +23,6 @@ from . import __version__
 from .branding import Branding
 from .content import Handout
 from .errors import LeafletError, shown
-from .i18n import LOCALE
 from .leaflet import Options
 from .project import SLUG, Project
 
@@ -104,7 +103,7 @@ def inputs(
         "handout folder": tree_hash(handout.folder),
         "templates": " ".join(map(tree_hash, project.templates)),
         "styles": " ".join(map(tree_hash, project.styles)),
-        "catalogues": tree_hash(LOCALE),
+        "catalogues": " ".join(map(tree_hash, project.locale)),
         "clinic file": file_hash(branding.file),
         "clinic folder": tree_hash(branding.folder),
         "versions": f"leaflets {__version__}, weasyprint {weasyprint.__version__}",

@@ -28,6 +28,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, fetch
 from . import assets, palette
 from .branding import Branding
 from .errors import LeafletError, shown
+from .paper import paper_named
 
 # fontTools, used by WeasyPrint to subset fonts, warns about harmless quirks of font files.
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -111,7 +112,7 @@ def stylesheets_for(
         _theme_sheet(stylesheet("base.css")),
         _theme_sheet(stylesheet("brand-defaults.css")),
         brand,
-        _theme_sheet(stylesheet(f"paper/{branding.paper.lower()}.css")),
+        _theme_sheet(stylesheet(paper_named(branding.paper).stylesheet)),
         *(_theme_sheet(stylesheet(name)) for name in variant_sheets),
         _theme_sheet(stylesheet("safety.css")),
     ]

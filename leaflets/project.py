@@ -1,9 +1,10 @@
-"""Where a project's clinics, handouts, templates and styles live, and how to find them.
+"""Where a project's clinics, handouts, templates, styles and translations live.
 
 The theme (templates/, styles/, locale/ and web/) is the repository's own top-level folders
 in a checkout; an installed wheel carries them inside this package, in `shipped/`
-(pyproject.toml maps them in). As with a MkDocs theme, a project's own `templates/` and
-`styles/` come first, file by file, then the theme's.
+(pyproject.toml maps them in). As with a MkDocs theme, a project's own `templates/`,
+`styles/` and `locale/` come first, file by file (string by string for a catalogue), then
+the theme's.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ class Project:
     def styles(self) -> tuple[Path, ...]:
         """Where the theme's print stylesheets are searched: the project's own, then the theme's."""
         return self._theme_folders("styles")
+
+    @property
+    def locale(self) -> tuple[Path, ...]:
+        """Where the theme's words are translated: the project's catalogues, then the theme's."""
+        return self._theme_folders("locale")
 
     def stylesheet(self, name: str) -> Path:
         """The theme stylesheet `name` (`paper/a4.css`, say): the project's copy if it has one."""

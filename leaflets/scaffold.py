@@ -12,13 +12,14 @@ import tomlkit
 
 from .branding import name_problem
 from .errors import ConfigError, shown
+from .paper import IN_WORDS
 from .project import SLUG, Project
 
 TEMPLATE = """\
 # Branding for {name}. Only `name` is required: delete or fill in the rest.
 # Paths are relative to this file and must be inside the clinic's folder, {slug}/.
 name = {quoted}
-paper = "A4"            # A4, Letter or A5
+paper = "A4"            # {papers}
 language = "en"         # the handout language to print, if the handout has it
 # languages = ["en", "es"]      # or several: a leaflet in each
 # large_print = true            # also build a large-print copy (16 pt and up)
@@ -66,7 +67,8 @@ def slug_for(name: str) -> str:
 
 def clinic_file_text(name: str, slug: str) -> str:
     """The commented clinic file for a new clinic called `name`."""
-    return TEMPLATE.format(name=name, slug=slug, quoted=tomlkit.string(name).as_string())
+    quoted = tomlkit.string(name).as_string()
+    return TEMPLATE.format(name=name, slug=slug, quoted=quoted, papers=IN_WORDS)
 
 
 def write_clinic_file(project: Project, name: str) -> Path:

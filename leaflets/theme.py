@@ -94,9 +94,12 @@ class DataOnlySandbox(ImmutableSandboxedEnvironment):
 
 @functools.lru_cache(maxsize=64)
 def environment(
-    templates: tuple[Path, ...], clinic_templates: Path | None, lang: str
+    templates: tuple[Path, ...],
+    clinic_templates: Path | None,
+    lang: str,
+    locale: tuple[Path, ...],
 ) -> jinja2.Environment:
-    """One sandboxed environment per search order and language, kept for the whole batch."""
+    """One sandboxed environment per search order, language and catalogues, kept for the batch."""
     env = DataOnlySandbox(
         loader=jinja2.ChoiceLoader(search_path(templates, clinic_templates)),
         autoescape=True,
@@ -108,13 +111,14 @@ def environment(
     for name in ("range", "dict", "lipsum", "cycler", "joiner", "namespace"):
         del env.globals[name]  # nothing a leaflet needs; `_` stays, the i18n extension's
     # The i18n extension adds this method when the environment is made.
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(lang, locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals["format_date"] = functools.partial(format_date, lang=lang)
     return env
 
 
 def render_page(
     templates: tuple[Path, ...],
+    locale: tuple[Path, ...],
     branding: Branding,
     handout: Handout,
     stylesheets: list[str],
@@ -125,13 +129,16 @@ def render_page(
     """The leaflet's HTML for one clinic and one handout, printed as `variant`.
 
     `page` is the template: `PAGE` for the PDF, `WEB_PAGE` with the `web` values (its
-    inline styles and logo, web_version.py) for the web version.
+    inline styles and logo, web_version.py) for the web version. `templates` and `locale`
+    are the project's folders, then the theme's (`Project`).
     """
     lang = handout.lang
     own = branding.theme.templates if page == PAGE else None
-    env = environment(templates, own, lang)
+    env = environment(templates, own, lang, locale)
     booking_url = branding.contact.booking_url
-    qr_title = translations(lang).gettext("QR code: book an appointment at %(clinic)s online")
+    qr_title = translations(lang, locale).gettext(
+        "QR code: book an appointment at %(clinic)s online"
+    )
     printed = booking_url and page == PAGE  # a screen has the link itself
     qr = booking_qr_svg(booking_url, qr_title % {"clinic": branding.name}) if printed else ""
     context = page_context(branding, handout, stylesheets, qr, variant) | {"web": web or {}}
@@ -142,7 +149,7 @@ def render_page(
     # The theme's own page is ours, and tested; a clinic's is checked.
     problems = check_page(html, stylesheets, handout) if own else []
     if own:  # the back page's safety parts, as the theme prints them, must all be there
-        theme_page = environment(templates, None, lang).get_template(PAGE).render(context)
+        theme_page = environment(templates, None, lang, locale).get_template(PAGE).render(context)
         problems += [
             f"does not print the back page's {name} as the theme does (a template may add "
             "around it, not change or remove it)"

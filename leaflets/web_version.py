@@ -70,7 +70,9 @@ def make_web_page(
         "overdue": overdue,
     }
     handout = _with_pictures_inline(handout, where)
-    page = render_page(project.templates, branding, handout, [], "web", page=WEB_PAGE, web=web)
+    page = render_page(
+        project.templates, project.locale, branding, handout, [], "web", page=WEB_PAGE, web=web
+    )
     return page.encode("utf-8")
 
 

@@ -29,6 +29,7 @@ from conftest import HANDOUT, REPO, Project
 from leaflets.audit import audit_sections
 from leaflets.content import load_handout
 
+LOCALE = (REPO / "locale",)  # the theme's catalogues
 WHERE = ("clinic 'probe'", f"handout '{HANDOUT}' (en)")
 
 
@@ -229,14 +230,14 @@ def _laid_out(css: str, lang: str = "en") -> tuple[weasyprint.Document, object]:
 )
 def test_audit_catches_what_safety_css_would_miss(css: str, fragment: str) -> None:
     document, handout = _laid_out(css)
-    problems = audit_sections(document, handout, 11)
+    problems = audit_sections(document, handout, 11, LOCALE)
     assert any(fragment in problem for problem in problems), problems
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_audit_passes_the_handout_as_the_theme_lays_it_out(lang: str) -> None:
     document, handout = _laid_out("", lang)
-    assert audit_sections(document, handout, 11) == []
+    assert audit_sections(document, handout, 11, LOCALE) == []
 
 
 @pytest.mark.parametrize(
@@ -342,7 +343,7 @@ def _laid_out_changed(old: str, new: str) -> list[str]:
     assert html != str(handout.html)
     changed = weasyprint.HTML(string=f'<html lang="en"><body><main>{html}</main></body></html>')
     sheets = [weasyprint.CSS(REPO / "styles" / name) for name in ("base.css", "safety.css")]
-    return audit_sections(changed.render(stylesheets=sheets), handout, 11)
+    return audit_sections(changed.render(stylesheets=sheets), handout, 11, LOCALE)
 
 
 def test_audit_refuses_a_picture_that_is_not_the_handouts() -> None:

@@ -74,8 +74,35 @@ def test_spanish_metadata_language_is_es(project: Project) -> None:
         assert str(pdf.docinfo.Title).startswith("Microagujas para la caída del cabello")
 
 
+# A project's own catalogue: two of the theme's words, one in the page, one in CSS.
+PROJECT_PO = r"""msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=utf-8\n"
+
+msgid "Contact us"
+msgstr "{contact}"
+
+msgid "Page %(page)s of %(pages)s"
+msgstr "Hoja %(page)s de %(pages)s"
+"""
+
+
+def test_a_projects_own_catalogue_changes_the_theme_words_it_gives(project: Project) -> None:
+    po = project.write(
+        "locale/es/LC_MESSAGES/messages.po", PROJECT_PO.format(contact="Hable con nosotros")
+    )
+    text = " ".join(pdf_text(spanish(project)).split())
+    assert "Hable con nosotros" in text and "Hoja 1 de" in text
+    assert "Contacto" not in text and "Página 1 de" not in text
+    assert "Fuentes" in text and "Dirección" in text  # what it does not give: the theme's
+    po.write_text(PROJECT_PO.format(contact="Escríbanos"), encoding="utf-8")
+    result = project.run("build", "--clinic", "probe")
+    assert "Built 1, skipped 0 unchanged, failed 0" in result.stdout, result.output
+    assert "Escríbanos" in pdf_text(project.pdf("probe", lang="es"))
+
+
 def test_every_template_label_has_a_spanish_translation() -> None:
-    catalogue = translations("es")
+    catalogue = translations("es", (REPO / "locale",))
     messages = []
     for template in (REPO / "templates").glob("*.html"):
         with template.open("rb") as stream:

@@ -116,7 +116,7 @@ def layout_problems(leaflet: Leaflet, lang: str, clinic: str) -> list[str]:
         if not any(address in line for line in leaflet.lines):
             problems.append(f"{where}: {address} is not whole on one line")
     # The back page's parts, in the leaflet's language, from its first page to the end.
-    _ = translations(lang).gettext
+    _ = translations(lang, (REPO / "locale",)).gettext
     pages = [" ".join(text.split()) for text in leaflet.pages]
     starts = [i for i, text in enumerate(pages) if _("Worried after a treatment?") in text]
     back = " ".join(pages[starts[-1] :]) if starts else ""

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from conftest import HANDOUT, REPO, pdf_text
 from leaflets.content import load_handout
+from leaflets.paper import paper_named
 
 EXAMPLES = ["harbour-view", "maple-street", "northfield"]
-MEDIABOX = {"A4": (595, 842), "Letter": (612, 792)}
 
 
 def clinic_file(slug: str) -> dict:
@@ -56,7 +56,7 @@ def test_leaflet_is_two_to_four_pages_on_its_paper(examples: Path, slug: str) ->
     paper = clinic_file(slug).get("paper", "A4")
     for page in reader.pages:
         box = page.mediabox
-        assert (round(float(box.width)), round(float(box.height))) == MEDIABOX[paper]
+        assert (round(float(box.width)), round(float(box.height))) == paper_named(paper).size_pt
 
 
 @pytest.mark.parametrize("slug", EXAMPLES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from pathlib import Path
 
 import pikepdf
@@ -15,14 +16,20 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from conftest import HANDOUT, PROBE_FM, Project
+from leaflets import project as core
+from leaflets.branding import load_branding
+from leaflets.content import load_handout
+from leaflets.errors import ConfigError
+from leaflets.leaflet import STANDARD, Options, make_leaflet, other_paper
+from leaflets.paper import A4, LETTER, PAPER_NAMES, paper_named
 
 PROBE = 'name = "Probe Clinic"\n'
 BOOKING = "https://probe.example/book?clinic=probe&source=leaflet"
-POINTS = {"A4": (595, 842), "Letter": (612, 792), "A5": (420, 595)}
+NOT_A_PAPER = "paper: 'B5' is not a paper size (use A4, Letter or A5, in any case)"
 MM = 72 / 25.4
 
 
-@pytest.mark.parametrize("paper", ["A4", "Letter", "A5"])
+@pytest.mark.parametrize("paper", PAPER_NAMES)
 def test_paper_sets_the_page_size(project: Project, paper: str) -> None:
     project.clinic("probe", PROBE)
     result = project.run("build", "--clinic", "probe", "--paper", paper.lower())
@@ -31,9 +38,8 @@ def test_paper_sets_the_page_size(project: Project, paper: str) -> None:
     reader = PdfReader(project.out / "probe" / f"{HANDOUT}-en{suffix}.pdf")
     for page in reader.pages:
         box = page.mediabox
-        assert (round(float(box.width)), round(float(box.height))) == POINTS[paper]
-    limit = 4 if paper != "A5" else 12  # leaflets/checks.py MAX_PAGES
-    assert 2 <= len(reader.pages) <= limit
+        assert (round(float(box.width)), round(float(box.height))) == paper_named(paper).size_pt
+    assert 2 <= len(reader.pages) <= paper_named(paper).pages
 
 
 @pytest.mark.parametrize(
@@ -41,7 +47,7 @@ def test_paper_sets_the_page_size(project: Project, paper: str) -> None:
     [
         ("letter", 0, "ok      {path}"),
         ("a5", 0, "ok      {path}"),
-        ("B5", 2, "{path}: paper: 'B5' is not a paper size (use A4, Letter or A5, in any case)"),
+        ("B5", 2, "{path}: " + NOT_A_PAPER),
     ],
 )
 def test_a_clinic_file_names_its_paper_in_any_case(
@@ -53,11 +59,22 @@ def test_a_clinic_file_names_its_paper_in_any_case(
     assert fragment.format(path=path) in result.output
 
 
+def test_a_paper_given_to_the_core_is_checked_as_a_clinic_files_is(project: Project) -> None:
+    branding = load_branding(project.clinic("probe", PROBE))
+    handout = load_handout(project.root / "handouts" / HANDOUT / "en.md")
+    with pytest.raises(ConfigError, match=f"^{re.escape(NOT_A_PAPER)}$"):
+        make_leaflet(core.Project(project.root), branding, handout, STANDARD, Options(paper="B5"))
+    with pytest.raises(ConfigError, match=f"^{re.escape(NOT_A_PAPER)}$"):
+        other_paper(branding, Options(paper="B5"))
+    assert other_paper(branding, Options(paper="a5")) == "A5"
+    assert other_paper(branding, Options(paper="a4")) is None
+
+
 def test_a_clinic_paper_in_lower_case_prints_on_that_paper(project: Project) -> None:
     project.clinic("probe", PROBE + 'paper = "letter"\n')
     assert project.run("build", "--clinic", "probe").exit_code == 0
     box = PdfReader(project.pdf("probe")).pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == POINTS["Letter"]
+    assert (round(float(box.width)), round(float(box.height))) == LETTER.size_pt
 
 
 def test_another_paper_is_named_in_the_file_and_kept_beside_the_clinics_own(
@@ -70,7 +87,7 @@ def test_another_paper_is_named_in_the_file_and_kept_beside_the_clinics_own(
     assert result.exit_code == 0, result.output
     a5 = project.out / "probe" / f"{HANDOUT}-en-a5.pdf"
     assert f"built   {a5}" in result.stdout
-    assert round(float(PdfReader(a5).pages[0].mediabox.width)) == POINTS["A5"][0]
+    assert round(float(PdfReader(a5).pages[0].mediabox.width)) == paper_named("A5").size_pt[0]
     assert project.pdf("probe").read_bytes() == a4
     for again in (["build"], ["build", "--paper", "A4"], ["build", "--paper", "A5"]):
         result = project.run(*again, "--clinic", "probe")
@@ -101,7 +118,7 @@ def test_print_shop_has_bleed_and_trim_office_has_neither(project: Project) -> N
         assert "/OutputIntents" not in pdf.Root
         for page in pdf.pages:
             assert "/TrimBox" not in page and "/BleedBox" not in page
-            assert _box(page, "/MediaBox") == pytest.approx((0, 0, *POINTS["A4"]), abs=0.5)
+            assert _box(page, "/MediaBox") == pytest.approx((0, 0, *A4.size_pt), abs=0.5)
 
 
 def _box(page: pikepdf.Page, name: str) -> tuple[float, ...]:
@@ -112,7 +129,7 @@ def _grown(box: tuple[float, ...], by: float) -> tuple[float, ...]:
     return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
 
 
-@pytest.mark.parametrize("paper", ["A4", "Letter", "A5"])
+@pytest.mark.parametrize("paper", PAPER_NAMES)
 def test_print_shop_page_is_trim_then_bleed_then_a_slug(project: Project, paper: str) -> None:
     project.clinic("probe", PROBE)
     result = project.run("build", "--clinic", "probe", "--print-shop", "--paper", paper.lower())
@@ -121,7 +138,8 @@ def test_print_shop_page_is_trim_then_bleed_then_a_slug(project: Project, paper:
     with pikepdf.open(project.out / "probe" / f"{HANDOUT}-en{suffix}-print-shop.pdf") as pdf:
         for page in pdf.pages:
             trim, bleed, media = (_box(page, n) for n in ("/TrimBox", "/BleedBox", "/MediaBox"))
-            assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx(POINTS[paper], abs=0.5)
+            size = paper_named(paper).size_pt
+            assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx(size, abs=0.5)
             assert bleed == pytest.approx(_grown(trim, 3 * MM), abs=0.1)
             assert media[0] < bleed[0] and media[1] < bleed[1]  # a slug for the marks
             assert media[2] > bleed[2] and media[3] > bleed[3]

@@ -38,7 +38,7 @@ def test_the_walk_finds_a_path_or_a_model_anywhere() -> None:
 
 
 def test_the_only_functions_are_gettext_and_format_date() -> None:
-    env = environment((REPO / "templates",), None, "en")
+    env = environment((REPO / "templates",), None, "en", (REPO / "locale",))
     functions = {name for name, value in env.globals.items() if callable(value)}
     assert functions == {"_", "gettext", "ngettext", "pgettext", "npgettext", "format_date"}
 
@@ -57,7 +57,7 @@ def test_the_only_functions_are_gettext_and_format_date() -> None:
     ],
 )
 def test_the_sandbox_refuses_anything_but_data_even_if_it_were_given(expression: str) -> None:
-    env = environment((REPO / "templates",), None, "en")
+    env = environment((REPO / "templates",), None, "en", (REPO / "locale",))
     branding = load_branding(REPO / "clinics" / "northfield.toml")
     template = env.from_string("{{ " + expression + " }}")
     with pytest.raises(jinja2.sandbox.SecurityError):
@@ -65,7 +65,7 @@ def test_the_sandbox_refuses_anything_but_data_even_if_it_were_given(expression:
 
 
 def test_data_methods_and_jinja_objects_still_work() -> None:
-    env = environment((REPO / "templates",), None, "en")
+    env = environment((REPO / "templates",), None, "en", (REPO / "locale",))
     template = env.from_string(
         "{% macro m(x) %}[{{ x }}]{% endmacro %}"
         "{% for k, v in d.items() %}{{ loop.index }}{{ k.upper() }}{{ m(v) }}{% endfor %}"

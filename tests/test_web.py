@@ -306,6 +306,15 @@ def test_a_leaflet_is_made_previewed_and_downloaded(client: FlaskClient) -> None
     assert all(client.get(url).data.startswith(b"\x89PNG") for url in pictures)
 
 
+def test_a_paper_the_page_does_not_offer_is_refused_in_a_clinic_files_words(
+    client: FlaskClient,
+) -> None:
+    response = post(client, "/", CHOICE | {"paper": "B5"})
+    assert response.status_code == 422
+    assert "paper: 'B5' is not a paper size (use A4, Letter or A5, in any case)" in text(response)
+    assert_plain(response)
+
+
 # Brand a clinic
 
 

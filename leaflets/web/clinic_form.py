@@ -24,10 +24,10 @@ from tomlkit.container import Container
 
 from .. import assets
 from ..branding import Branding, load_branding, name_problem
-from ..choices import PAPERS
 from ..errors import LeafletError
 from ..messages import describe_errors
 from ..output import write_atomic
+from ..paper import PAPER_NAMES
 from ..project import SLUG, SLUG_FORM, Project
 from ..scaffold import clinic_file_text, slug_for
 
@@ -57,7 +57,7 @@ class Field:
 
 FIELDS = (
     Field("Clinic", "name", "Clinic name", hint="Printed exactly as written, 1 to 80 characters."),
-    Field("Clinic", "paper", "Paper size", "select", choices=PAPERS),
+    Field("Clinic", "paper", "Paper size", "select", choices=PAPER_NAMES),
     Field(
         "Colours",
         "colours.primary",

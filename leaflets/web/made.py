@@ -14,7 +14,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..branding import Branding, load_branding
-from ..choices import PAPERS
 from ..content import Handout, load_handout
 from ..errors import ConfigError
 from ..leaflet import (
@@ -62,12 +61,12 @@ def make(project: Project, choice: Choice) -> Made:
     lang = project.written_in(handout_id, choice.lang)
     if choice.variant not in VARIANTS:
         raise ConfigError(f"'{choice.variant}' is not a variant ({', '.join(VARIANTS)})")
-    if choice.paper and choice.paper not in PAPERS:
-        raise ConfigError(f"'{choice.paper}' is not a paper size ({', '.join(PAPERS)})")
     branding = load_branding(project.clinic_file(slug))
+    if choice.paper:  # refused in the words a clinic file's paper would be
+        branding = branding.with_paper(choice.paper)
     handout = load_handout(project.handout_file(handout_id, lang))
     variant = VARIANTS[choice.variant]
-    return _render(project, branding, handout, variant, Options(paper=choice.paper or None))
+    return _render(project, branding, handout, variant, Options())
 
 
 def make_page_one(project: Project, branding: Branding) -> Made:

@@ -12,8 +12,8 @@ from tomlkit import TOMLDocument
 from werkzeug.exceptions import NotFound
 
 from ..branding import load_branding
-from ..choices import PAPERS
 from ..errors import ConfigError, LeafletError
+from ..paper import PAPER_NAMES
 from ..project import Project
 from . import clinic_form
 from .clinic_form import LOGO_FILE, Upload
@@ -63,7 +63,7 @@ def make_page() -> tuple[str, int]:
         clinics=clinics,
         handouts=handouts,
         langs=langs,
-        papers=PAPERS,
+        papers=PAPER_NAMES,
         variants=VARIANTS,
         choice=choice,
         made=made,
