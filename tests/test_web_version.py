@@ -142,7 +142,7 @@ def test_the_page_says_what_the_pdf_says_about_the_handout(built: Path) -> None:
             # The masthead and the intro span the page, above both columns: in reading
             # order, line by line, they are page 1's first words. A list's bullets are the
             # PDF's markers, not the handout's words.
-            gettext = translations(lang).gettext
+            gettext = translations(lang, (REPO / "locale",)).gettext
             tree = tinyhtml5.parse(page_of(built, clinic, lang))
             above = sum(
                 len(words(element))
