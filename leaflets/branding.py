@@ -100,7 +100,7 @@ def name_problem(name: str) -> str | None:
     try:
         _NAME.validate_python(name)
     except ValidationError as error:
-        return describe_errors(error, Branding)[0].removeprefix("(top level)").lstrip(": ")
+        return describe_errors(error, Branding)[0].message  # a name is one value: no key
     return None
 
 
@@ -485,7 +485,8 @@ def load_branding(path: Path) -> Branding:
     try:
         return Branding.model_validate(data, context={"clinic_file": path})
     except ValidationError as error:
-        raise problems_error(path, describe_errors(error, Branding)) from None
+        problems = [str(problem) for problem in describe_errors(error, Branding)]
+        raise problems_error(path, problems) from None
 
 
 def _read_toml(path: Path) -> dict:

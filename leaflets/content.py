@@ -209,7 +209,8 @@ def _front_matter(path: Path, text: str) -> tuple[HandoutMeta, str]:
     try:
         return HandoutMeta.model_validate(data), body
     except ValidationError as error:
-        raise problems_error(path, describe_errors(error, HandoutMeta)) from None
+        problems = [str(problem) for problem in describe_errors(error, HandoutMeta)]
+        raise problems_error(path, problems) from None
 
 
 def _to_html(path: Path, meta: HandoutMeta, body: str) -> tuple[Markup, tuple[Section, ...]]:

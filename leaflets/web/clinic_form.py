@@ -253,10 +253,9 @@ def problems_by_field(doc: Container, path: Path) -> dict[str, list[str]]:
         Branding.model_validate(doc.unwrap(), context={"clinic_file": path})
     except ValidationError as error:
         found: dict[str, list[str]] = {}
-        for line in describe_errors(error, Branding):
-            key, _, message = line.partition(": ")
-            field = key if key in KEYS else ""
-            found.setdefault(field, []).append(message if field else line)
+        for problem in describe_errors(error, Branding):
+            field = problem.key if problem.key in KEYS else ""
+            found.setdefault(field, []).append(problem.message if field else str(problem))
         return found
     return {}
 
