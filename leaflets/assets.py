@@ -1,7 +1,8 @@
 """Checks on the files a clinic hands us (logos, fonts), made before anything renders them.
 
-Each check reads the file once, with a size cap, and raises `ValueError` with a message in
-clinic staff's words; `branding.py` adds the file and key. Limits live here, in one place.
+Each check reads the file once (`user_files.read_user_file`, with a size cap) and raises
+`ValueError` with a message in clinic staff's words; `branding.py` adds the file and key.
+Limits live here, in one place.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from PIL import Image, ImageFile, ImageFont, UnidentifiedImageError
 
 from .clinic_css import RISK_BOX_FONTS, check_clinic_css, family_key, tokens_within
 from .errors import shown
+from .user_files import MB, read_user_file, read_user_text
 
-MB = 1024 * 1024
 MAX_LOGO_BYTES = 5 * MB
 MAX_FONT_BYTES = 10 * MB
 MAX_HANDOUT_BYTES = 1 * MB
@@ -39,25 +40,9 @@ _SVG_NS = "{http://www.w3.org/2000/svg}"
 _FORBIDDEN_SVG = {"script", "foreignObject", "image", "feImage", "iframe"}
 
 
-def read_capped(path: Path, limit: int) -> bytes:
-    """Read a file, refusing one larger than `limit` bytes, never reading more than that.
-
-    The size on disk is checked first; the read stops past the limit too, for files that
-    say they are empty and are not (`/proc`).
-    """
-    size = path.stat().st_size
-    if size <= limit:
-        with path.open("rb") as stream:
-            data = stream.read(limit + 1)
-        size = len(data)
-    if size > limit:
-        raise ValueError(f"is {size / MB:.1f} MB; the limit is {limit / MB:g} MB")
-    return data
-
-
 def check_logo(path: Path) -> str:
     """Check a logo is a real, safe image of the type its name says; return that type."""
-    data = read_capped(path, MAX_LOGO_BYTES)
+    data = read_user_file(path, MAX_LOGO_BYTES)
     suffix = path.suffix.lower()
     if suffix == ".svg":
         _check_svg(data)
@@ -164,7 +149,7 @@ def check_font(path: Path, sample: str = "", reserved: Iterable[str] = ()) -> No
     font by the names inside it, so it would stand in for that font everywhere, the risk
     box included, whatever name a stylesheet gives it.
     """
-    data = read_capped(path, MAX_FONT_BYTES)
+    data = read_user_file(path, MAX_FONT_BYTES)
     if not data.startswith(_FONT_MAGIC):
         raise ValueError(f"'{path.name}' is not a font file (use TTF, OTF, WOFF or WOFF2)")
     try:
@@ -249,13 +234,7 @@ def check_stylesheet(path: Path, bundled_fonts: Iterable[str] = ()) -> None:
 
     Every problem in it is reported, one a line, as `<stylesheet>: line N: ...`.
     """
-    data = read_capped(path, MAX_STYLESHEET_BYTES)
-    try:
-        text = data.decode("utf-8-sig")  # as WeasyPrint reads it: no @charset is allowed
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"{shown(path)} is not UTF-8 text (byte {error.start}); save it as UTF-8"
-        ) from None
+    text = read_user_text(path, MAX_STYLESHEET_BYTES)  # as WeasyPrint reads it: no @charset
     problems = [
         f"line {line}: loads '{target}'; a clinic stylesheet may load only files beside it, "
         'by a relative path such as url("fonts/MyFont.woff2")'

@@ -30,6 +30,7 @@ from ..messages import describe_errors
 from ..output import write_atomic
 from ..project import SLUG, SLUG_FORM, Project
 from ..scaffold import clinic_file_text, slug_for
+from ..user_files import read_user_text
 
 LOGO_FILE = "logo.file"  # the upload field's name: the key it fills in
 # A plain file name: no folders, no "..", nothing a shell or a URL would read differently.
@@ -138,8 +139,7 @@ def new_clinic_document(name: str, slug: str) -> tomlkit.TOMLDocument:
 def read_clinic(path: Path) -> tomlkit.TOMLDocument:
     """Parse a clinic file for editing; a file the CLI cannot read fails with its message."""
     try:
-        text = assets.read_capped(path, assets.MAX_CLINIC_FILE_BYTES).decode("utf-8-sig")
-        return tomlkit.parse(text)
+        return tomlkit.parse(read_user_text(path, assets.MAX_CLINIC_FILE_BYTES))
     except ValueError:  # too big, not UTF-8, not TOML: the CLI's words for each
         load_branding(path)
         raise
