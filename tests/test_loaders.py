@@ -7,18 +7,22 @@ message: the file, the key, the value as given, and what would be valid.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import threading
 from pathlib import Path
 
 import pytest
-from test_catalogue import CASES, Case
+from PIL import Image, ImageFile
+from test_catalogue import CASES, Case, bomb_png, png
 
 from conftest import HANDOUT, Project
+from leaflets.assets import check_logo
 from leaflets.branding import load_branding
 from leaflets.content import load_handout
 from leaflets.errors import ConfigError
+from leaflets.raster import MAX_LOGO_PIXELS
 from leaflets.user_files import Unreadable, read_user_file
 
 SHEET = "clinics/probe.toml: theme.extra_css: clinics/probe/extra.css: "
@@ -68,8 +72,8 @@ MESSAGES = {
     "JPEG or SVG file)",
     "LOGO-05": "clinics/probe.toml: logo.file: 'logo.png' is 20000 x 20000 pixels; the limit is "
     "4000 x 4000",
-    "LOGO-06": "clinics/probe.toml: logo.file: 'logo.png' is damaged or cut short (image file is "
-    "truncated)",
+    "LOGO-06": "clinics/probe.toml: logo.file: 'logo.png' is damaged or cut short (the file ends "
+    "before the image does)",
     "LOGO-07": "clinics/probe.toml: logo.file: the SVG has a DOCTYPE or entities, which could "
     "read other files; remove them",
     "LOGO-08": "clinics/probe.toml: logo.file: the SVG contains <image>, which can run code or "
@@ -251,3 +255,46 @@ def test_a_hidden_character_is_refused_in_the_same_words_everywhere(
 def test_a_tab_and_a_line_break_are_kept_where_a_value_may_have_them(here: Project) -> None:
     clinic = here.clinic("probe", 'name = "Probe"\n[contact]\naddress = "1 High St\\n\\tLeeds"\n')
     assert load_branding(clinic).contact.address == "1 High St\n\tLeeds"
+
+
+# Pillow's process-wide settings: set once when the logo check is imported, never per call.
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    stream = io.BytesIO()
+    Image.new("RGB", (width, height), "#0055aa").save(stream, "JPEG")
+    return stream.getvalue()
+
+
+def _bad_checksum(data: bytes) -> bytes:
+    at = data.index(b"IDAT") + 6  # a byte of the image data, past the chunk's type
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
+
+
+LOGOS = {  # name, bytes, the words of the refusal (None: accepted)
+    "png": ("logo.png", png(300, 100), None),
+    "jpeg": ("logo.jpg", _jpeg(300, 100), None),
+    "bomb": ("logo.png", bomb_png(), "'logo.png' is 20000 x 20000 pixels; the limit is 4000"),
+    "png-cut-short": ("logo.png", png(300, 100)[:60], "the file ends before the image does"),
+    "jpeg-cut-short": ("logo.jpg", _jpeg(300, 100)[:800], "the file ends before the image does"),
+    "jpeg-cut-in-its-header": ("logo.jpg", _jpeg(300, 100)[:400], "is not a readable image"),
+    "bad-checksum": ("logo.png", _bad_checksum(png(300, 100)), "checksum of its IDAT part"),
+}
+
+
+@pytest.mark.parametrize("kind", LOGOS)
+def test_pillow_settings_hold_after_checking_a_logo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    # WeasyPrint sets LOAD_TRUNCATED_IMAGES when imported: the check must not rely on it.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    name, data, refused = LOGOS[kind]
+    path = tmp_path / name
+    path.write_bytes(data)
+    if refused:
+        with pytest.raises(ValueError, match=re.escape(refused)):
+            check_logo(path)
+    else:
+        check_logo(path)
+    assert Image.MAX_IMAGE_PIXELS == MAX_LOGO_PIXELS * MAX_LOGO_PIXELS
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True

@@ -22,7 +22,7 @@ from coloraide import Color
 from pydantic import ValidationError
 from tomlkit.container import Container
 
-from .. import assets
+from .. import assets, raster
 from ..branding import Branding, load_branding, name_problem
 from ..choices import PAPERS
 from ..errors import LeafletError
@@ -78,8 +78,8 @@ FIELDS = (
         LOGO_FILE,
         "Logo file",
         "file",
-        f"{assets.LOGO_TYPES}, at most {assets.MAX_LOGO_BYTES // assets.MB} MB and "
-        f"{assets.MAX_LOGO_PIXELS} x {assets.MAX_LOGO_PIXELS} pixels.",
+        f"{raster.LOGO_TYPES}, at most {assets.MAX_LOGO_BYTES // assets.MB} MB and "
+        f"{raster.MAX_LOGO_PIXELS} x {raster.MAX_LOGO_PIXELS} pixels.",
     ),
     Field(
         "Logo",
