@@ -29,6 +29,8 @@ from conftest import HANDOUT, REPO, Project
 from leaflets.audit import audit_sections
 from leaflets.content import load_handout
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 WHERE = ("clinic 'probe'", f"handout '{HANDOUT}' (en)")
 
 

@@ -26,6 +26,8 @@ from leaflets.branding import load_branding
 from leaflets.content import load_handout
 from leaflets.i18n import translations
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 CLINICS = ("harbour-view", "maple-street", "northfield")
 LANGS = ("en", "es")
 # Page margins (mm) of styles/paper/: words outside them are the running header and footer.

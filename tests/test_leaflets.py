@@ -13,6 +13,8 @@ from pypdf import PdfReader
 from conftest import HANDOUT, REPO, pdf_text
 from leaflets.content import load_handout
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 EXAMPLES = ["harbour-view", "maple-street", "northfield"]
 MEDIABOX = {"A4": (595, 842), "Letter": (612, 792)}
 

@@ -16,6 +16,8 @@ from pypdf import PdfReader
 
 from conftest import HANDOUT, PROBE_FM, Project
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 PROBE = 'name = "Probe Clinic"\n'
 BOOKING = "https://probe.example/book?clinic=probe&source=leaflet"
 POINTS = {"A4": (595, 842), "Letter": (612, 792), "A5": (420, 595)}

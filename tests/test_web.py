@@ -19,6 +19,8 @@ from leaflets import project as project_module
 from leaflets import web
 from leaflets.web import clinic_form, create_app
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 pytest_plugins = ["webtools"]  # the example clinics' project, its app, a logo
 
 CHOICE = {"clinic": "northfield", "handout": HANDOUT, "lang": "en", "variant": "standard"}
