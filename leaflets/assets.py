@@ -1,13 +1,13 @@
 """Checks on the files a clinic hands us (logos, fonts), made before anything renders them.
 
-Each check reads the file once, with a size cap, and raises `ValueError` with a message in
-clinic staff's words; `branding.py` adds the file and key. Limits live here, in one place.
+Each check reads the file once (`user_files.read_user_file`, with a size cap) and raises
+`ValueError` with a message in clinic staff's words; `branding.py` adds the file and key.
+Limits live here, in one place.
 """
 
 from __future__ import annotations
 
 import io
-import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,91 +18,37 @@ import tinycss2
 from defusedxml import DefusedXmlException
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont, TTLibError
-from PIL import Image, ImageFile, ImageFont, UnidentifiedImageError
+from PIL import ImageFont
 
 from .clinic_css import RISK_BOX_FONTS, check_clinic_css, family_key, tokens_within
 from .errors import shown
+from .raster import LOGO_TYPES, check_raster
+from .user_files import MB, read_user_file, read_user_text
 
-MB = 1024 * 1024
 MAX_LOGO_BYTES = 5 * MB
 MAX_FONT_BYTES = 10 * MB
 MAX_HANDOUT_BYTES = 1 * MB
 MAX_CLINIC_FILE_BYTES = 256 * 1024
 MAX_STYLESHEET_BYTES = 256 * 1024
-MAX_LOGO_PIXELS = 4000  # on either side
 MAX_PDF_BYTES = 50 * MB  # a PDF given to `check --pdf`
 
-LOGO_TYPES = "PNG, JPEG or SVG"
 _RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 _FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"wOFF", b"wOF2")
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 _FORBIDDEN_SVG = {"script", "foreignObject", "image", "feImage", "iframe"}
 
 
-def read_capped(path: Path, limit: int) -> bytes:
-    """Read a file, refusing one larger than `limit` bytes, never reading more than that.
-
-    The size on disk is checked first; the read stops past the limit too, for files that
-    say they are empty and are not (`/proc`).
-    """
-    size = path.stat().st_size
-    if size <= limit:
-        with path.open("rb") as stream:
-            data = stream.read(limit + 1)
-        size = len(data)
-    if size > limit:
-        raise ValueError(f"is {size / MB:.1f} MB; the limit is {limit / MB:g} MB")
-    return data
-
-
 def check_logo(path: Path) -> str:
     """Check a logo is a real, safe image of the type its name says; return that type."""
-    data = read_capped(path, MAX_LOGO_BYTES)
+    data = read_user_file(path, MAX_LOGO_BYTES)
     suffix = path.suffix.lower()
     if suffix == ".svg":
         _check_svg(data)
         return "SVG"
     if suffix not in _RASTER:
         raise ValueError(f"'{path.name}' is not a logo type we accept ({LOGO_TYPES})")
-    _check_raster(data, _RASTER[suffix], path.name)
+    check_raster(data, _RASTER[suffix], path.name)
     return _RASTER[suffix]
-
-
-# Pillow's settings below are the process's: the web page checks logos on several threads
-# at once, so one check at a time changes them and puts them back.
-_PILLOW_SETTINGS = threading.Lock()
-
-
-def _check_raster(data: bytes, expected: str, name: str) -> None:
-    with _PILLOW_SETTINGS:
-        _check_raster_alone(data, expected, name)
-
-
-def _check_raster_alone(data: bytes, expected: str, name: str) -> None:
-    # Pillow's own bomb check fires inside open(), before we can say the size; ours is
-    # stricter and runs on the header alone, so its check is off for this one call.
-    # WeasyPrint sets LOAD_TRUNCATED_IMAGES for the whole process: a cut-short logo
-    # must fail here, not print half-drawn.
-    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
-    truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
-    try:
-        with Image.open(io.BytesIO(data), formats=["PNG", "JPEG"]) as image:
-            width, height = image.size  # read from the header, before any pixels
-            if image.format != expected:
-                raise ValueError(f"'{name}' holds a {image.format} image, not {expected}")
-            if max(width, height) > MAX_LOGO_PIXELS:
-                raise ValueError(
-                    f"'{name}' is {width} x {height} pixels; the limit is "
-                    f"{MAX_LOGO_PIXELS} x {MAX_LOGO_PIXELS}"
-                )
-            image.load()
-    except UnidentifiedImageError:
-        raise ValueError(f"'{name}' is not a readable image (use a {LOGO_TYPES} file)") from None
-    except (OSError, SyntaxError) as error:
-        raise ValueError(f"'{name}' is damaged or cut short ({error})") from None
-    finally:
-        Image.MAX_IMAGE_PIXELS = limit
-        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
 
 
 def _check_svg(data: bytes) -> None:
@@ -164,7 +110,7 @@ def check_font(path: Path, sample: str = "", reserved: Iterable[str] = ()) -> No
     font by the names inside it, so it would stand in for that font everywhere, the risk
     box included, whatever name a stylesheet gives it.
     """
-    data = read_capped(path, MAX_FONT_BYTES)
+    data = read_user_file(path, MAX_FONT_BYTES)
     if not data.startswith(_FONT_MAGIC):
         raise ValueError(f"'{path.name}' is not a font file (use TTF, OTF, WOFF or WOFF2)")
     try:
@@ -249,13 +195,7 @@ def check_stylesheet(path: Path, bundled_fonts: Iterable[str] = ()) -> None:
 
     Every problem in it is reported, one a line, as `<stylesheet>: line N: ...`.
     """
-    data = read_capped(path, MAX_STYLESHEET_BYTES)
-    try:
-        text = data.decode("utf-8-sig")  # as WeasyPrint reads it: no @charset is allowed
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"{shown(path)} is not UTF-8 text (byte {error.start}); save it as UTF-8"
-        ) from None
+    text = read_user_text(path, MAX_STYLESHEET_BYTES)  # as WeasyPrint reads it: no @charset
     problems = [
         f"line {line}: loads '{target}'; a clinic stylesheet may load only files beside it, "
         'by a relative path such as url("fonts/MyFont.woff2")'

@@ -11,7 +11,6 @@ import difflib
 import functools
 import os
 import tomllib
-import unicodedata
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -34,13 +33,13 @@ from pydantic_core import PydanticCustomError
 from . import assets, booking, limits, palette
 from .clinic_css import RISK_BOX_FONTS, family_key
 from .errors import ConfigError, problems_error, shown
-from .glyphs import REORDERING, installed_family_file
+from .glyphs import hidden_characters, installed_family_file
 from .messages import describe_errors
 from .paper import IN_WORDS, paper_named
+from .user_files import Unreadable, read_user_text
 
 BUNDLED_FONTS = ("Lato", "Open Sans", "Inter", "Noto Sans", "Noto Serif", "DejaVu Sans")
 THEME_FONT = "Lato"  # the text font of a clinic that brings its own font files
-_HIDDEN = REORDERING | {"\u200e", "\u200f"}  # no right-to-left marks in a clinic's lines
 
 
 def _error(kind: str, message: str, **values: object) -> PydanticCustomError:
@@ -48,18 +47,9 @@ def _error(kind: str, message: str, **values: object) -> PydanticCustomError:
 
 
 def _plain_text(value: str, *, multiline: bool = False) -> str:
-    for char in value:
-        if char in _HIDDEN or (
-            unicodedata.category(char) == "Cc" and not (multiline and char in "\n\t")
-        ):
-            code = f"U+{ord(char):04X}"
-            name = unicodedata.name(char, "a control character")
-            raise _error(
-                "hidden_char",
-                "contains {code} ({name}), a hidden character; remove it",
-                code=code,
-                name=name,
-            )
+    problems = hidden_characters(value, allowed="\n\t" if multiline else "")
+    if problems:
+        raise _error("hidden_char", "{problem}", problem=problems[0])
     return value.strip()
 
 
@@ -102,7 +92,7 @@ def name_problem(name: str) -> str | None:
     try:
         _NAME.validate_python(name)
     except ValidationError as error:
-        return describe_errors(error, Branding)[0].removeprefix("(top level)").lstrip(": ")
+        return describe_errors(error, Branding)[0].message  # a name is one value: no key
     return None
 
 
@@ -506,28 +496,15 @@ def load_branding(path: Path) -> Branding:
     try:
         return Branding.model_validate(data, context={"clinic_file": path})
     except ValidationError as error:
-        raise problems_error(path, describe_errors(error, Branding)) from None
+        problems = [str(problem) for problem in describe_errors(error, Branding)]
+        raise problems_error(path, problems) from None
 
 
 def _read_toml(path: Path) -> dict:
     try:
-        raw = assets.read_capped(path, assets.MAX_CLINIC_FILE_BYTES)
-    except FileNotFoundError:
-        raise problems_error(path, ["file not found"]) from None
-    except ValueError as error:
-        raise problems_error(path, [f"the file {error}"]) from None
-    except OSError as error:
-        raise problems_error(path, [f"cannot be read ({error.strerror})"]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise problems_error(
-            path,
-            [
-                f"is not UTF-8 text (byte 0x{raw[error.start]:02X} at position {error.start}); "
-                "save it as UTF-8"
-            ],
-        ) from None
+        text = read_user_text(path, assets.MAX_CLINIC_FILE_BYTES)
+    except Unreadable as error:
+        raise problems_error(path, [str(error)]) from None
     try:
         data = tomllib.loads(text)
     except RecursionError:

@@ -19,6 +19,7 @@ from .errors import ConfigError, Failure, LeafletError, shown
 from .project import Project, clinic_languages
 from .readability import Readability
 from .review import review_handout
+from .user_files import Unreadable, read_user_file
 
 T = TypeVar("T")
 
@@ -85,14 +86,12 @@ def check_pdf(path: Path) -> Failure | None:
     """Why the PDF at `path` is not an accessible tagged PDF, or None if it is (`check --pdf`)."""
     # pikepdf takes most of a second to import, and only `check --pdf` needs it.
     from .accessibility import check_accessible_pdf, unreadable
-    from .assets import MAX_PDF_BYTES, read_capped
+    from .assets import MAX_PDF_BYTES
 
     try:
-        data = read_capped(path, MAX_PDF_BYTES)
-    except ValueError as error:
-        return Failure(shown(path), ConfigError(f"the file {error}"), 2)
-    except OSError as error:
-        return Failure(shown(path), ConfigError(f"cannot be read ({error.strerror})"), 2)
+        data = read_user_file(path, MAX_PDF_BYTES)
+    except Unreadable as error:
+        return Failure(shown(path), ConfigError(str(error)), 2)
     if problem := unreadable(data):
         return Failure(shown(path), ConfigError(problem), 2)
     problems = check_accessible_pdf(data)

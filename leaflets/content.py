@@ -12,7 +12,6 @@ import datetime
 import itertools
 import re
 import tomllib
-import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +27,9 @@ from pydantic_core import PydanticCustomError
 
 from . import assets, limits
 from .errors import ConfigError, problems_error, shown
-from .glyphs import REORDERING
+from .glyphs import hidden_characters
 from .messages import describe_errors
+from .user_files import Unreadable, read_user_text
 
 _TAGS = {
     "section",
@@ -144,16 +144,10 @@ def section_id(title: str) -> str:
 def load_handout(path: Path) -> Handout:
     """Read one handout file and make its safe HTML."""
     try:
-        raw = assets.read_capped(path, assets.MAX_HANDOUT_BYTES)
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except FileNotFoundError:
-        raise problems_error(path, ["file not found"]) from None
-    except UnicodeDecodeError:
-        raise problems_error(path, ["is not UTF-8 text; save it as UTF-8"]) from None
-    except ValueError as error:
-        raise problems_error(path, [f"the file {error}"]) from None
-    except OSError as error:
-        raise problems_error(path, [f"cannot be read ({error.strerror})"]) from None
+        text = read_user_text(path, assets.MAX_HANDOUT_BYTES)
+    except Unreadable as error:
+        raise problems_error(path, [str(error)]) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     _refuse_hidden_characters(path, text)
     meta, body = _front_matter(path, text)
     if meta.id != path.parent.name:
@@ -166,13 +160,11 @@ def load_handout(path: Path) -> Handout:
 
 
 def _refuse_hidden_characters(path: Path, text: str) -> None:
-    """Controls print as empty boxes, and bidi controls reorder text unseen: name each line."""
+    """Name each hidden character by its line (`glyphs.hidden_characters`, a tab allowed)."""
     problems = [
-        f"line {number}: U+{ord(char):04X} ({unicodedata.name(char, 'a control character')}) "
-        "is a hidden character that would print as an empty box or reorder the text; remove it"
+        f"line {number}: {problem}"
         for number, line in enumerate(text.split("\n"), start=1)
-        for char in dict.fromkeys(line)
-        if char in REORDERING or (unicodedata.category(char) == "Cc" and char != "\t")
+        for problem in hidden_characters(line, allowed="\t")
     ]
     if problems:
         raise problems_error(path, problems)
@@ -209,7 +201,8 @@ def _front_matter(path: Path, text: str) -> tuple[HandoutMeta, str]:
     try:
         return HandoutMeta.model_validate(data), body
     except ValidationError as error:
-        raise problems_error(path, describe_errors(error, HandoutMeta)) from None
+        problems = [str(problem) for problem in describe_errors(error, HandoutMeta)]
+        raise problems_error(path, problems) from None
 
 
 def _to_html(path: Path, meta: HandoutMeta, body: str) -> tuple[Markup, tuple[Section, ...]]:

@@ -19,9 +19,34 @@ from fontTools.ttLib import TTFont
 
 _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # controls, format marks, spaces: no glyph needed
 # Bidi embeddings, overrides and isolates reorder the text around them unseen (they could
-# turn "do not" around): refused in clinic files and handouts. The marks U+200E and U+200F,
-# which real right-to-left text needs, are not among them.
-REORDERING = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# turn "do not" around), and so do the marks U+200E and U+200F, on a smaller scale: in a
+# left-to-right line, "111 <RLM> 999" prints as "999 111". All are refused, in clinic files
+# and handouts alike; a right-to-left handout takes its direction from its language.
+REORDERING = frozenset(
+    chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F]
+)
+
+
+def hidden_characters(text: str, allowed: str = "") -> list[str]:
+    """The hidden characters in `text`, each once, in the words every refusal of them uses.
+
+    The one rule for clinic files and handouts: a control character (other than those
+    `allowed`, such as a tab or a line break where a value may have them) prints as an
+    empty box, and a bidi embedding, override or isolate reorders the text unseen.
+    """
+    found = []
+    for char in dict.fromkeys(text):
+        if char in REORDERING:
+            harm = "reorder the text around it"
+        elif unicodedata.category(char) == "Cc" and char not in allowed:
+            harm = "print as an empty box"
+        else:
+            continue
+        found.append(
+            f"contains U+{ord(char):04X} ({unicodedata.name(char, 'a control character')}), "
+            f"a hidden character that would {harm}; remove it"
+        )
+    return found
 
 
 def _fontconfig(*args: str) -> str:

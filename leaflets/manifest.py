@@ -25,6 +25,7 @@ from .content import Handout
 from .errors import LeafletError, shown
 from .leaflet import Options
 from .project import SLUG, Project
+from .user_files import Unreadable, read_user_file
 
 NAME = ".manifest.json"
 # What leaflet.file_name() makes: <handout>-<lang>[-<paper>][-<variant>].pdf, or .html.
@@ -49,13 +50,9 @@ def _tree_hash(folder: Path, stamp: tuple[tuple[str, str, int, int], ...]) -> st
 def _read_file(path: Path) -> bytes:
     """A regular file's bytes; refuse anything that turned into something else since listed."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        with os.fdopen(handle, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-                return b""
-            return stream.read()
-    except OSError as error:
-        raise LeafletError(f"{shown(path)}: cannot be read ({error.strerror})") from None
+        return read_user_file(path, None, follow_links=False)
+    except Unreadable as error:
+        raise LeafletError(f"{shown(path)}: {error}") from None
 
 
 def _kind(mode: int) -> str:

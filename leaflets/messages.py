@@ -1,14 +1,15 @@
 """Pydantic's validation errors, retold in the words clinic staff use.
 
-One line per problem, `key: what is wrong (what would be valid)`: no Python type names,
-no "Value error,", and a "did you mean" for a misspelt key.
+One `Problem` per problem, a key and what is wrong (what would be valid): no Python type
+names, no "Value error,", and a "did you mean" for a misspelt key. The CLI prints each as
+`key: message`; the web form shows the message beside the key's field.
 """
 
 from __future__ import annotations
 
 import datetime
 import difflib
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -23,14 +24,24 @@ _KINDS = {
 }
 
 
-def describe_errors(error: ValidationError, model: type[BaseModel]) -> list[str]:
-    """Every problem in `error`, one line each, keyed by dotted path.
+class Problem(NamedTuple):
+    """One problem in a file: its dotted key ('' for the file as a whole) and what is wrong."""
 
-    A check that finds several problems in one value (a clinic stylesheet) gives one a
-    line; each is reported under the value's key.
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.key or '(top level)'}: {self.message}"
+
+
+def describe_errors(error: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    """Every problem in `error`, keyed by dotted path (`colours.primary`, `font.files[0]`).
+
+    A check that finds several problems in one value (a clinic stylesheet) gives one
+    `Problem` a line; each is reported under the value's key.
     """
     return [
-        f"{_key(detail['loc'])}: {line}"
+        Problem(_key(detail["loc"]), line)
         for detail in error.errors(include_url=False)
         for line in _describe(detail, model).splitlines()
     ]
@@ -40,7 +51,7 @@ def _key(loc: tuple[str | int, ...]) -> str:
     key = ""
     for part in loc:
         key += f"[{part}]" if isinstance(part, int) else f".{part}" if key else part
-    return key or "(top level)"
+    return key
 
 
 def _value(value: Any) -> str:

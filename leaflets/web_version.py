@@ -27,7 +27,7 @@ import tinycss2
 from markupsafe import Markup, escape
 
 from . import palette
-from .assets import MAX_LOGO_BYTES, MAX_STYLESHEET_BYTES, read_capped
+from .assets import MAX_LOGO_BYTES, MAX_STYLESHEET_BYTES
 from .branding import Branding
 from .clinic_css import check_clinic_css
 from .content import Handout
@@ -36,6 +36,7 @@ from .i18n import css_string
 from .leaflet import Options, refuse_if_expired
 from .project import Project
 from .theme import WEB_PAGE, render_page
+from .user_files import Unreadable, read_user_file, read_user_text
 
 # Inline styles and data: images only; no script, font, frame, form or connection at all.
 POLICY = (
@@ -121,9 +122,9 @@ def clinic_css(branding: Branding) -> str:
         return ""
     sheet = Path(branding.theme.extra_css)  # a Path already; ClinicPath is typed str
     try:
-        text = read_capped(sheet, MAX_STYLESHEET_BYTES).decode("utf-8")
-    except (OSError, ValueError, UnicodeDecodeError) as error:
-        raise LeafletError(f"{shown(sheet)}: cannot be read ({error})") from None
+        text = read_user_text(sheet, MAX_STYLESHEET_BYTES)
+    except Unreadable as error:
+        raise LeafletError(f"{shown(sheet)}: {error}") from None
     problems = check_clinic_css(text, ())
     if problems:  # changed since the clinic file was loaded
         raise LeafletError(f"{shown(sheet)}: {problems[0]}", problems[1:])
@@ -139,9 +140,9 @@ def _logo(branding: Branding) -> Markup:
         return Markup("")
     file = Path(logo.file)  # a Path already; ClinicPath is typed str
     try:
-        data = read_capped(file, MAX_LOGO_BYTES)
-    except (OSError, ValueError) as error:
-        raise LeafletError(f"{shown(file)}: cannot be read ({error})") from None
+        data = read_user_file(file, MAX_LOGO_BYTES)
+    except Unreadable as error:
+        raise LeafletError(f"{shown(file)}: {error}") from None
     suffix = file.suffix.lower()
     if suffix == ".svg":
         markup = _svg_markup(data, logo.alt)
@@ -192,9 +193,9 @@ def _with_pictures_inline(handout: Handout, where: str) -> Handout:
         if not path.is_relative_to(handout.folder) or mime is None:
             raise LeafletError(f"{where}: the picture '{source}' cannot go in a web page")
         try:
-            data = read_capped(path, MAX_LOGO_BYTES)
-        except (OSError, ValueError) as error:
-            raise LeafletError(f"{shown(path)}: cannot be read ({error})") from None
+            data = read_user_file(path, MAX_LOGO_BYTES)
+        except Unreadable as error:
+            raise LeafletError(f"{shown(path)}: {error}") from None
         return f'{match.group(1)}data:{mime};base64,{base64.b64encode(data).decode("ascii")}"'
 
     pictured = re.sub(r'(<img\b[^>]*?\bsrc=")([^"]*)"', inline, handout.html)

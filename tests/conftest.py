@@ -163,7 +163,8 @@ class _Recorder(http.server.ThreadingHTTPServer):
 def local_server(project: Project) -> Iterator[_Recorder]:
     """A live server on 127.0.0.1 that every test expects never to be contacted."""
     server = _Recorder()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for one, and every catalogue case stops a server.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     project.server_url = f"http://127.0.0.1:{server.server_address[1]}"
     yield server

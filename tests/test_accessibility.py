@@ -15,6 +15,8 @@ from conftest import HANDOUT, REPO, Project, pdf_text
 from leaflets.accessibility import _heading_problems, check_accessible_pdf
 from leaflets.palette import contrast
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 EXAMPLES = ["harbour-view", "maple-street", "northfield"]
 PROBE = 'name = "Probe Clinic"\n'
 

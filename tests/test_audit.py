@@ -30,6 +30,8 @@ from leaflets.audit import audit_sections
 from leaflets.content import load_handout
 
 LOCALE = (REPO / "locale",)  # the theme's catalogues
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 WHERE = ("clinic 'probe'", f"handout '{HANDOUT}' (en)")
 
 

@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from conftest import HANDOUT, Project, pdf_text
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 CLINIC = """name = "Probe Clinic"
 languages = ["en", "es"]
 approver = "Dr P. Robe, Consultant"

@@ -13,6 +13,8 @@ import pytest
 
 from conftest import HANDOUT, PROBE_FM, Project
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 SQUARE = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>'
 )

@@ -34,9 +34,12 @@ ARGS = [
 ]
 RENDER_TIMEOUT_MS = 90_000  # a leaflet takes a few seconds; more with every core busy
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: ./install.sh test installs chromium"
-)
+pytestmark = [
+    pytest.mark.slow,  # starts a browser and renders leaflets: left out of the fast tier
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: ./install.sh test installs chromium"
+    ),
+]
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ from PIL import Image
 
 from conftest import HANDOUT, PROBE_FM, Project, pdf_text
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 BUILD = ("build", "--clinic", "probe", "--handout", HANDOUT)
 PROBE = 'name = "Probe Clinic"\n'
 SVG = (

@@ -14,6 +14,8 @@ from conftest import HANDOUT, Project, pdf_text
 from leaflets.check import check_project
 from leaflets.project import Project as Folders
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 GOOD = 'name = "Good Probe Clinic"\n'
 BAD = 'name = "Bad Probe Clinic"\n[colours]\naccent = "bluish"\n'
 

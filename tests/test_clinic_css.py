@@ -141,6 +141,7 @@ def test_every_problem_in_the_stylesheet_is_reported_one_a_line(project: Project
     assert all("probe.toml: theme.extra_css: " in line for line in lines)
 
 
+@pytest.mark.slow  # builds a leaflet
 def test_a_batch_reports_the_refused_stylesheet_and_builds_the_other_clinics(
     project: Project,
 ) -> None:
@@ -186,6 +187,7 @@ p.summary { line-height: 1.5; text-align: left; margin: 0 0 8pt; }
 """
 
 
+@pytest.mark.slow  # builds a leaflet
 def test_a_stylesheet_inside_the_allowlist_builds_and_shows(project: Project) -> None:
     assert check_clinic_css(GOOD_CSS) == []
     with_css(project, GOOD_CSS)

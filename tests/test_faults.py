@@ -38,6 +38,8 @@ from leaflets.leaflet import STANDARD, Options
 from leaflets.project import Project as Folders
 from leaflets.workers import make_in_worker
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 GOOD = 'name = "Good Probe Clinic"\n'
 # About 150 A4 pages of plain text: far past any page budget, and slow to lay out in full.
 LONG = "\n\n".join(

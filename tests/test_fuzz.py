@@ -16,6 +16,7 @@ import os
 import string
 from io import BytesIO
 
+import pytest
 import tomlkit
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,8 @@ from leaflets.content import load_handout
 from leaflets.errors import LeafletError
 from leaflets.leaflet import STANDARD, Options, make_leaflet
 from leaflets.project import Project as LeafletProject
+
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
 
 EXAMPLES = int(os.environ.get("LEAFLETS_FUZZ_EXAMPLES", "0"))
 FUZZ = settings(

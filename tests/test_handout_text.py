@@ -9,6 +9,8 @@ import pytest
 
 from conftest import HANDOUT, REPO, pdf_text
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 # Phrases are compared with spaces and hyphens taken out, so a line break, or a word
 # hyphenated across lines, cannot hide a phrase that is there nor show one that is not.
 _GAPS = re.compile(r"[\s\-\u2010\u00ad]+")

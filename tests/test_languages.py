@@ -13,6 +13,8 @@ from conftest import HANDOUT, REPO, Project, pdf_text
 from leaflets.content import load_handout
 from leaflets.i18n import translations
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 PROBE = 'name = "Probe Clinic"\n'
 ENGLISH_LABELS = [
     "Contact us",

@@ -24,6 +24,8 @@ from leaflets.branding import load_branding
 from leaflets.content import load_handout
 from leaflets.i18n import translations
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 CLINICS = ("harbour-view", "maple-street", "northfield")
 XHTML = "{http://www.w3.org/1999/xhtml}"
 LANGS = ("en", "es")

@@ -14,6 +14,8 @@ from conftest import HANDOUT, REPO, pdf_text
 from leaflets.content import load_handout
 from leaflets.paper import paper_named
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 EXAMPLES = ["harbour-view", "maple-street", "northfield"]
 
 

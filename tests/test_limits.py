@@ -62,6 +62,7 @@ def test_a_handout_past_a_limit_is_refused_by_line(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow  # builds a leaflet
 def test_a_handout_past_a_limit_fails_only_its_leaflets(project: Project) -> None:
     project.clinic("probe", PROBE)
     project.write("handouts/probe-fm/en.md", PROBE_FM + "\n" + "[" * 30000 + "]" * 30000)
@@ -211,6 +212,7 @@ def test_a_clinic_font_may_not_take_a_shipped_family_name(project: Project, fami
     assert f"font.family: '{family}' is the name of a font this project ships" in result.stderr
 
 
+@pytest.mark.slow  # builds a leaflet
 def test_a_good_font_file_still_builds(project: Project) -> None:
     project.clinic("probe", PROBE + '[font]\nfamily = "My Font"\nfiles = ["probe/MyFont.ttf"]\n')
     project.write("clinics/probe/MyFont.ttf", SERIF.read_bytes())

@@ -13,6 +13,8 @@ from pypdf import PdfReader
 from conftest import HANDOUT, REPO, Project, pdf_text
 from leaflets.project import Project as LeafletProject
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 # What the wheel is built from: everything else in the repository is for its developers.
 SOURCES = (
     "pyproject.toml",

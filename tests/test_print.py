@@ -23,6 +23,8 @@ from leaflets.errors import ConfigError
 from leaflets.leaflet import STANDARD, Options, make_leaflet, other_paper
 from leaflets.paper import A4, LETTER, PAPER_NAMES, paper_named
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 PROBE = 'name = "Probe Clinic"\n'
 BOOKING = "https://probe.example/book?clinic=probe&source=leaflet"
 NOT_A_PAPER = "paper: 'B5' is not a paper size (use A4, Letter or A5, in any case)"

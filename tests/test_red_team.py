@@ -13,8 +13,11 @@ from __future__ import annotations
 import io
 
 import pdfplumber
+import pytest
 
 from conftest import HANDOUT, Project
+
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
 
 
 def swapped_font(family: str) -> bytes:

@@ -12,6 +12,8 @@ from weasyprint.urls import FatalURLFetchingError
 from conftest import HANDOUT, Project, pdf_text
 from leaflets.pdf import ConfinedFetcher
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 PROBE = 'name = "Probe Clinic"\n'
 RISK_HEADINGS = ("Who should not use it", "Risks and side effects", "When to get medical help")
 

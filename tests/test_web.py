@@ -19,6 +19,8 @@ from leaflets import project as project_module
 from leaflets import web
 from leaflets.web import clinic_form, create_app
 
+pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
+
 pytest_plugins = ["webtools"]  # the example clinics' project, its app, a logo
 
 CHOICE = {"clinic": "northfield", "handout": HANDOUT, "lang": "en", "variant": "standard"}
@@ -363,6 +365,17 @@ def test_an_invalid_field_shows_its_error_beside_it_and_nothing_is_written(
     assert beside(response, "name") == ""
     assert 'value="#87ceeb"' in text(response) and 'value="Renamed"' in text(response)
     assert path.read_bytes() == before
+
+
+def test_a_problem_goes_beside_its_own_field_even_when_its_key_holds_a_colon(
+    tmp_path,
+) -> None:
+    # An unknown key "primary: x" is not the field colours.primary: its problem is shown
+    # above the form, with its key, never beside the field its key begins with.
+    doc = tomlkit.parse('name = "Probe"\n[colours]\n"primary: x" = "red"\n')
+    found = clinic_form.problems_by_field(doc, tmp_path / "probe.toml")
+    assert "colours.primary" not in found
+    assert found[""] == ["colours.primary: x: unknown key (did you mean 'primary'?)"]
 
 
 def test_a_paper_written_in_lower_case_is_shown_chosen_and_kept_on_saving(

@@ -21,6 +21,7 @@ from leaflets.content import load_handout
 from leaflets.i18n import translations
 from leaflets.web_version import POLICY
 
+pytestmark = pytest.mark.slow  # builds PDFs: left out of the fast tier
 CLINICS = ("harbour-view", "maple-street", "northfield")
 DEJAVU_SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -22,7 +22,7 @@ from coloraide import Color
 from pydantic import ValidationError
 from tomlkit.container import Container
 
-from .. import assets
+from .. import assets, raster
 from ..branding import Branding, load_branding, name_problem
 from ..errors import LeafletError
 from ..messages import describe_errors
@@ -30,6 +30,7 @@ from ..output import write_atomic
 from ..paper import PAPER_NAMES
 from ..project import SLUG, SLUG_FORM, Project
 from ..scaffold import clinic_file_text, slug_for
+from ..user_files import read_user_text
 
 LOGO_FILE = "logo.file"  # the upload field's name: the key it fills in
 # A plain file name: no folders, no "..", nothing a shell or a URL would read differently.
@@ -77,8 +78,8 @@ FIELDS = (
         LOGO_FILE,
         "Logo file",
         "file",
-        f"{assets.LOGO_TYPES}, at most {assets.MAX_LOGO_BYTES // assets.MB} MB and "
-        f"{assets.MAX_LOGO_PIXELS} x {assets.MAX_LOGO_PIXELS} pixels.",
+        f"{raster.LOGO_TYPES}, at most {assets.MAX_LOGO_BYTES // assets.MB} MB and "
+        f"{raster.MAX_LOGO_PIXELS} x {raster.MAX_LOGO_PIXELS} pixels.",
     ),
     Field(
         "Logo",
@@ -138,8 +139,7 @@ def new_clinic_document(name: str, slug: str) -> tomlkit.TOMLDocument:
 def read_clinic(path: Path) -> tomlkit.TOMLDocument:
     """Parse a clinic file for editing; a file the CLI cannot read fails with its message."""
     try:
-        text = assets.read_capped(path, assets.MAX_CLINIC_FILE_BYTES).decode("utf-8-sig")
-        return tomlkit.parse(text)
+        return tomlkit.parse(read_user_text(path, assets.MAX_CLINIC_FILE_BYTES))
     except ValueError:  # too big, not UTF-8, not TOML: the CLI's words for each
         load_branding(path)
         raise
@@ -253,10 +253,9 @@ def problems_by_field(doc: Container, path: Path) -> dict[str, list[str]]:
         Branding.model_validate(doc.unwrap(), context={"clinic_file": path})
     except ValidationError as error:
         found: dict[str, list[str]] = {}
-        for line in describe_errors(error, Branding):
-            key, _, message = line.partition(": ")
-            field = key if key in KEYS else ""
-            found.setdefault(field, []).append(message if field else line)
+        for problem in describe_errors(error, Branding):
+            field = problem.key if problem.key in KEYS else ""
+            found.setdefault(field, []).append(problem.message if field else str(problem))
         return found
     return {}
 
