@@ -17,6 +17,8 @@ large print: 4 leaflets a clinic), then measures:
   h. the same HTML and stylesheets as (a) printed by a warm Chromium (bench/chromium.py:
      Debian's chromium through Playwright, offline), against the tool; skipped, with a
      note, where there is no Chromium
+  j. the web version (`build --format html`): the example pages' sizes (the target is
+     under 60 KB with an SVG logo: harbour-view's) and ms to make one, in a warm process
   i. with --vs: ms per leaflet of this checkout's code and theme against another's (say
      one made with `git worktree add /tmp/before <commit>`), each in a warm process
      (bench/warm.py): the same generated clinics (one of each font), and each checkout's
@@ -230,6 +232,28 @@ def cold_start(project: Project, out: Path) -> float:
     return time.perf_counter() - started
 
 
+def web_rows() -> list[tuple[str, str]]:
+    """Row j: the real examples' web versions, their size and the time to make one."""
+    from leaflets.web_version import make_web_page
+
+    project = Project()
+    sizes = {}
+    for slug in project.clinic_slugs():
+        branding = load_branding(project.clinic_file(slug))
+        for lang in project.handout_langs(HANDOUT):
+            handout = load_handout(project.handout_file(HANDOUT, lang))
+            sizes[f"{slug} {lang}"] = len(make_web_page(project, branding, handout, Options()))
+    branding = load_branding(project.clinic_file("harbour-view"))
+    handout = load_handout(project.handout_file(HANDOUT, "en"))
+    ms = timed(lambda: make_web_page(project, branding, handout, Options())) * 1000
+    largest = max(sizes, key=sizes.__getitem__)
+    return [
+        ("j. web version, SVG logo", f"{sizes['harbour-view en'] / 1024:.1f} KB  (target < 60 KB)"),
+        ("j. web version, largest", f"{sizes[largest] / 1024:.1f} KB ({largest})"),
+        ("j. web version, warm, one page", f"{ms:.0f} ms"),
+    ]
+
+
 def tool_rows(times: dict[str, list[float]]) -> list[tuple[str, str]]:
     """Row a: the tool against WeasyPrint alone on the same HTML, in turn."""
     ratio = pairwise(times["tool"], times["weasyprint"])
@@ -319,6 +343,7 @@ def main() -> None:
         ("g. safety checks on it", f"{checks_ms:.0f} ms"),
         ("g. ratio checks / layout", f"{checks_ms / layout_ms:.3f}  (target < 0.10)"),
         *chromium_rows(times, pages),
+        *web_rows(),
         *versus_rows(args.vs, sides),
     ]
     width = max(len(name) for name, _ in rows)
