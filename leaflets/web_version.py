@@ -63,6 +63,9 @@ def make_web_page(
     """The web version of one leaflet, as UTF-8 bytes; raise `LeafletError` if it fails."""
     overdue = refuse_if_expired(handout, options)
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
+    problems = _missing_sections(handout)
+    if problems:
+        raise LeafletError(f"{where}: {problems[0]}", [f"{where}: {p}" for p in problems[1:]])
     web = {
         "policy": POLICY,
         "css": Markup(page_css(project, branding)),  # noqa: S704 - ours, and the checked clinic CSS
@@ -75,6 +78,21 @@ def make_web_page(
         project.templates, project.locale, branding, handout, [], "web", page=WEB_PAGE, web=web
     )
     return page.encode("utf-8")
+
+
+def _missing_sections(handout: Handout) -> list[str]:
+    """A problem for each required or risk section the handout's text does not have.
+
+    The page prints the handout's HTML whole, in the theme's own template, so a section
+    the handout has is on the page, once, in its words: tests/test_web_version*.py.
+    """
+    meta, found = handout.meta, {section.title for section in handout.sections}
+    return [
+        f"{'risk' if title in meta.boxed_sections else 'required'} section '{title}' is "
+        f"missing from the web version ({handout.file.name} has no heading '## {title}')"
+        for title in dict.fromkeys([*meta.required_sections, *meta.boxed_sections])
+        if title not in found
+    ]
 
 
 def page_css(project: Project, branding: Branding) -> str:

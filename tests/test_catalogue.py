@@ -14,6 +14,7 @@ import zlib
 from dataclasses import dataclass, field
 
 import pytest
+import tinyhtml5
 from PIL import Image
 
 from conftest import HANDOUT, PROBE_FM, Project, pdf_text
@@ -560,8 +561,7 @@ def _fill(project: Project, text: str) -> str:
     )
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_catalogue_case(project: Project, local_server, case: Case) -> None:
+def _write(project: Project, case: Case) -> None:
     for relative, content in case.files.items():
         project.write(relative, content)
     if case.appended:
@@ -569,6 +569,11 @@ def test_catalogue_case(project: Project, local_server, case: Case) -> None:
     if case.replaced[0]:
         handout = project.root / "handouts" / HANDOUT / "en.md"
         handout.write_text(handout.read_text(encoding="utf-8").replace(*case.replaced, 1))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_catalogue_case(project: Project, local_server, case: Case) -> None:
+    _write(project, case)
 
     # A clinic's fault must not stop the batch: a good clinic beside it is still built.
     clinic_fault = case.args == BUILD and all(path.startswith("clinics/") for path in case.files)
@@ -617,3 +622,46 @@ def _check_extra(project: Project, built, extra: dict) -> None:
                 for annot in page.get("/Annots", []):
                     assert needle not in bytes(str(annot.get("/A", "")), "utf-8")
             assert needle not in raw
+
+
+# The web version meets the same files: what a PDF refuses for what the clinic or handout
+# says, it refuses too, in the same words. These few are the PDF's own: the page's
+# layout, the fonts' glyphs or a page limit, which a web page does not have.
+WEB_BUILDS = [case for case in CASES if case.args == BUILD]
+PRINT_ONLY = {
+    "MD-08": 0,  # past the page limit: a web page has no pages
+    # A clinic's own templates shape its printed leaflet only: the web page is the theme's.
+    **dict.fromkeys(("TPL-01", "TPL-02", "TPL-03", "TPL-04", "SEC-01", "SEC-02"), 0),
+    **dict.fromkeys(("SEC-03", "SEC-06"), 0),
+}
+
+
+@pytest.mark.parametrize("case", WEB_BUILDS, ids=[case.id for case in WEB_BUILDS])
+def test_catalogue_case_web_version(project: Project, local_server, case: Case) -> None:
+    _write(project, case)
+    result = project.run(*case.args, "--format", "html")
+
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == PRINT_ONLY.get(case.id, case.exit), result.output
+    assert "Traceback" not in result.output
+    if result.exit_code == case.exit:
+        for fragment in case.fragments:
+            assert _fill(project, fragment).lower() in result.output.lower(), result.output
+    assert project.leftovers() == []
+    page = project.out / "probe" / f"{HANDOUT}-en.html"
+    if result.exit_code != 0:
+        assert not page.exists(), "a failed web version must leave no file"
+        return
+    html = page.read_text(encoding="utf-8")
+    tree = tinyhtml5.parse(html)
+    text = " ".join(" ".join(tree.itertext()).split())
+    for fragment in case.texts:
+        assert fragment in text
+    for element in tree.iter():  # nothing the page would load, no link to the outside folder
+        if element.get("src") is not None:
+            assert element.get("src").startswith("data:"), element.get("src")
+        if element.get("href") is not None:
+            assert str(project.outside) not in element.get("href")
+            assert not element.get("href").startswith("file:"), element.get("href")
+        assert not element.tag.endswith(("script", "link", "iframe", "object", "embed"))
+    assert "url(" not in html
