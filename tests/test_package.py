@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -70,7 +71,7 @@ def test_the_installed_wheel_builds_a_leaflet_in_a_folder_of_clinics_and_handout
     (folder / "clinics").mkdir()
     shutil.copy2(REPO / "clinics" / "northfield.toml", folder / "clinics")
     result = subprocess.run(
-        [leaflets, "build", "--jobs", "1", "--lang", "en"],
+        [leaflets, "build", "--jobs", "1", "--lang", "en", "--format", "all", "--print-shop"],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -79,6 +80,11 @@ def test_the_installed_wheel_builds_a_leaflet_in_a_folder_of_clinics_and_handout
     assert result.returncode == 0, result.stderr
     pdf = folder / "build" / "northfield" / f"{HANDOUT}-en.pdf"
     assert "Microneedling for hair loss" in pdf_text(pdf)
+    # The theme's other files came with the wheel: the web version's, the print profile.
+    web_page = pdf.with_suffix(".html").read_text(encoding="utf-8")
+    assert "<h1>Microneedling for hair loss</h1>" in web_page and "@layer safety {" in web_page
+    with pikepdf.open(pdf.with_name(f"{HANDOUT}-en-print-shop.pdf")) as print_shop:
+        assert "/OutputIntents" in print_shop.Root
     assert sorted(path.name for path in folder.iterdir()) == ["build", "clinics", "handouts"]
     where = subprocess.run(
         [leaflets.with_name("python"), "-c", "import leaflets; print(leaflets.__file__)"],
