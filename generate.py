@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import datetime
 import os
-import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -19,51 +17,20 @@ import click
 # what it needs when it runs (WeasyPrint alone takes 0.6 s; tests/test_startup.py).
 from leaflets import __version__
 from leaflets.choices import FORMATS, MEMORY_LIMIT_MB, PDF_VARIANTS, VARIANT_NAMES
-from leaflets.errors import (
-    ConfigError,
-    Expired,
-    Failure,
-    FolderBusy,
-    InternalError,
-    Interrupted,
-    LeafletError,
-    OutOfMemory,
-    TimeLimit,
-    TooLarge,
-    TooLong,
-    WorkerDied,
-    internal_error,
-    shown,
-)
+from leaflets.errors import ConfigError, shown
 from leaflets.paper import PAPER_NAMES, paper_named
 from leaflets.project import HOME, LANG, Project
-
-if TYPE_CHECKING:
-    from leaflets.check import Checked
-
-
-class _Commands(click.Group):
-    """The command group: a bug is reported in words, like any other failure."""
-
-    def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except LeafletError as error:
-            error.message = _said(error)  # the core's facts, and this command line's fix
-            raise
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except KeyboardInterrupt:  # a PDF is renamed into place whole, and the manifest is
-            raise Interrupted(  # written last, so what was written stays valid and recorded
-                f"stopped by Ctrl-C while running '{ctx.invoked_subcommand}'; every PDF already "
-                "written is complete, and no file is half-written"
-            ) from None
-        except Exception as error:
-            if os.environ.get("LEAFLETS_DEBUG"):
-                raise
-            raise InternalError(
-                internal_error(error, f"running '{ctx.invoked_subcommand}'")
-            ) from None
+from leaflets.terminal import (
+    Commands,
+    Progress,
+    build_summary,
+    clinic_file_written,
+    fail_if_any,
+    pdfs_checked,
+    progress,
+    project_checked,
+    warn,
+)
 
 
 def _lang_option(verb: str, default: str) -> Callable[[Callable], Callable]:
@@ -78,7 +45,7 @@ def _lang_option(verb: str, default: str) -> Callable[[Callable], Callable]:
     )
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="leaflets")
 @click.option(
     "--project",
@@ -255,7 +222,7 @@ def build(
         dry_run=dry_run,
         prune=prune,
     )
-    progress = _Progress()
+    bar = Progress()
     report = build_leaflets(
         project,
         slugs,
@@ -265,22 +232,11 @@ def build(
         named_handouts=bool(handouts),
         options=options,
         batch=batch,
-        on_start=progress.start,
-        on_done=progress.done,
+        on_start=bar.start,
+        on_done=bar.done,
     )
-    progress.finish()
-    _warn(report.warnings)
-    for what, why in report.planned if dry_run else []:
-        click.echo(f"would build {what}: {', '.join(why) or '--force'}")
-    for key in report.stale:
-        state = "removed" if prune else "stale"
-        click.echo(f"{state:<8}{key} (its clinic is gone)")
-    done = f"Would build {len(report.planned)}" if dry_run else f"Built {len(report.built)}"
-    click.echo(
-        f"{done}, skipped {len(report.skipped)} unchanged, "
-        f"failed {len(report.failures)}, in {report.seconds:.1f} s."
-    )
-    _fail_if_any(report.failures)
+    bar.finish()
+    build_summary(report, dry_run, prune)
 
 
 def _out_folder(project: Project, out: Path | None) -> Path:
@@ -296,76 +252,6 @@ def _check_langs(langs: tuple[str, ...]) -> tuple[str, ...]:
         if lang != "all" and not LANG.match(lang):
             raise click.BadParameter(f"'{lang}' is not a language code (use en, es, ... or all)")
     return langs
-
-
-class _Progress:
-    """A progress bar on a terminal; a plain line per leaflet when output is not a terminal."""
-
-    def __init__(self) -> None:
-        self.bar = None
-
-    def start(self, total: int) -> None:
-        if sys.stderr.isatty() and total > 1:
-            self.bar = click.progressbar(length=total, label="Building leaflets", file=sys.stderr)
-
-    def done(self, done: Path | Failure) -> None:
-        if self.bar is not None:
-            self.bar.update(1)
-            if isinstance(done, Failure):
-                click.echo(f" failed {done.what}", err=True)
-            return
-        _progress(done)
-
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.render_finish()
-
-
-def _progress(done: Path | Failure) -> None:
-    if isinstance(done, Failure):
-        click.echo(f"failed  {done.what}", err=True)
-    else:
-        click.echo(f"built   {shown(done)}")
-
-
-def _said(error: LeafletError) -> str:
-    """An error as this command line says it: the option that gets past it, where one does."""
-    message = error.format_message()
-    if isinstance(error, Expired):
-        return f"{message}, or build with --allow-expired to print it marked 'Review overdue'"
-    if isinstance(error, TooLong) and not error.past_budget:
-        return (
-            f"{error.where}: layout stopped at page {error.page}, past the limit of "
-            f"{error.limit} {error.paper} pages a leaflet may take to render (raise it with "
-            "--max-pages)"
-        )
-    if isinstance(error, TooLarge):
-        return (
-            f"{error.where}: the {error.variant} PDF is {error.kb:.0f} KB, over the --max-size "
-            f"budget of {error.max_kb} KB (use a smaller logo or fewer fonts)"
-        )
-    if isinstance(error, TimeLimit):
-        return f"{message} (raise it with --time-limit)"
-    if isinstance(error, OutOfMemory | WorkerDied) and error.megabytes:
-        return f"{message} (raise the limit with --memory-limit MB)"
-    if isinstance(error, FolderBusy):
-        return f"{message}, or build into another folder with --out"
-    return message
-
-
-def _fail_if_any(failures: list[Failure]) -> None:
-    if not failures:
-        return
-    lines = []
-    for failure in failures:
-        first, *rest = _said(failure.error).splitlines()
-        # A clinic's or handout's own message already names its file: name it once.
-        if not (first.startswith(f"{failure.what}: ") or first.endswith(f" in {failure.what}")):
-            first = f"{failure.what}: {first}"
-        lines += [first, *(f"  {line.strip()}" for line in rest)]
-    error = LeafletError(f"{len(failures)} failure(s):", lines)
-    error.exit_code = max(failure.exit_code for failure in failures)
-    raise error
 
 
 @cli.command("list")
@@ -401,39 +287,10 @@ def check(project: Project, pdfs: tuple[Path, ...]) -> None:
     from leaflets.readability import readability_table
 
     if pdfs:
-        failures = []
-        for path in pdfs:
-            failure = check_pdf(path)
-            if failure is None:
-                click.echo(
-                    f"ok      {shown(path)}: tagged, titled, language set, alt texts, headings"
-                )
-            else:
-                failures.append(failure)
-        _fail_if_any(failures)
+        pdfs_checked([(path, check_pdf(path)) for path in pdfs])
         return
     checked = check_project(project, datetime.date.today())
-    for clinic in checked.clinics:
-        _outcome(clinic)
-        _warn(clinic.warnings)
-    for handout in checked.handouts:
-        _warn(handout.warnings)
-        _outcome(handout)
-    click.echo(readability_table(checked.readability))
-    _fail_if_any(checked.failures)
-
-
-def _outcome(checked: Checked) -> None:
-    """One line a file: 'ok' only once every check on it has passed."""
-    if checked.ok:
-        click.echo(f"ok      {shown(checked.path)}")
-    else:
-        click.echo(f"invalid {shown(checked.path)}", err=True)
-
-
-def _warn(warnings: list[str]) -> None:
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+    project_checked(checked, readability_table(checked.readability))
 
 
 @cli.command()
@@ -479,8 +336,7 @@ def preview(
     from leaflets.build import Batch
     from leaflets.build import build as build_leaflets
     from leaflets.leaflet import LARGE_PRINT, PRINT_SHOP, variant_of
-    from leaflets.output import write_atomic
-    from leaflets.preview import preview_path, render_pages
+    from leaflets.preview import write_previews
 
     slug = project.known_clinic(clinic)
     handout_id = project.known_handout(handout) if handout else _only_handout(project)
@@ -498,16 +354,15 @@ def preview(
         named_clinics=True,
         named_handouts=True,
         batch=batch,
-        on_done=_progress,
+        on_done=progress,
     )
-    _warn(report.warnings)
-    _fail_if_any(report.failures)
+    warn(report.warnings)
+    fail_if_any(report.failures)
     for pdf in sorted(report.built + report.skipped):
         if variant_of(pdf.name).name != variant:
             continue  # the other copies the clinic's file asks for, kept up to date too
-        for number, png in enumerate(render_pages(pdf, pages, dpi), start=1):
-            write_atomic(preview_path(pdf, number), png)
-            click.echo(f"preview {shown(preview_path(pdf, number))}")
+        for picture in write_previews(pdf, pages, dpi):
+            click.echo(f"preview {shown(picture)}")
 
 
 def _only_handout(project: Project) -> str:
@@ -528,19 +383,7 @@ def init(project: Project, name: str) -> None:
     """Start a clinic file for NAME (the clinic's display name), never overwriting one."""
     from leaflets.scaffold import write_clinic_file
 
-    path = write_clinic_file(project, name)
-    click.echo(f"Wrote {shown(path)}. Fill in your logo, colours and contact details.")
-    click.echo("Then check the file, and build the clinic's leaflets:")
-    click.echo(f"  {_this_command(project)} check")
-    click.echo(f"  {_this_command(project)} build --clinic {path.stem}")
-
-
-def _this_command(project: Project) -> str:
-    """This tool as it can be run again from here: this Python (a virtualenv's), this file."""
-    words = [shown(Path(sys.executable)), shown(Path(__file__))]
-    if project.root != HOME:
-        words += ["--project", shown(project.root)]
-    return shlex.join(words)
+    clinic_file_written(write_clinic_file(project, name), project, Path(__file__))
 
 
 @cli.command()

@@ -1,7 +1,7 @@
 """What `check` finds: every clinic file and handout validated, or PDFs checked; none made.
 
 Each clinic and handout is loaded as a build loads it, and each handout reviewed
-(`review.py`); nothing is printed or written: `generate.py` says what was found. Nothing
+(`review.py`); nothing is printed or written: `terminal.py` says what was found. Nothing
 here imports WeasyPrint, so `check` answers at once (tests/test_startup.py).
 """
 

@@ -53,10 +53,11 @@ def _undrawable_characters(where: str, handout: Handout, branding: Branding) -> 
     )
     handout_text = handout.html.striptags() + handout.meta.title + handout.meta.summary
     handout_text += " ".join([*handout.meta.sources, *handout.meta.questions])
-    files = list(branding.font.files) or [installed_family_file(branding.font.family)]
+    installed = [] if branding.font.files else [installed_family_file(branding.font.family)]
+    files = [path for path in [*branding.font.files, *installed] if path]
     return [
         f"{where}: no installed font can draw '{char}' (U+{ord(char):04X}) in "
         f"{shown(handout.file if char in handout_text else branding.file)}; it would print "
         "as an empty box (remove it, or use a font that has it)"
-        for char in undrawable(handout_text + clinic_text, [path for path in files if path])
+        for char in undrawable(handout_text + clinic_text, files)
     ]

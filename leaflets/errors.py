@@ -8,7 +8,7 @@ traceback is shown only when LEAFLETS_DEBUG is set.
 
 A `Refusal` (`Expired`, `TooLong`...) is one a choice of the user's could get past: it
 carries its facts as fields, and its words name no command-line option or web control.
-The command line adds the option that would get past it (`generate.py`); the web page
+The command line adds the option that would get past it (`terminal.py`); the web page
 shows the words as they are.
 """
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime
 import difflib
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 _KINDS = {
     str: "text in quotes",
+    Path: "text in quotes",  # a file named in a clinic file, resolved once valid
     bool: "true or false",
     int: "a whole number",
     float: "a number",
@@ -66,8 +69,8 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def _describe(detail: dict, model: type[BaseModel]) -> str:
-    loc, kind, given = detail["loc"], detail["type"], detail.get("input")
+def _describe(detail: ErrorDetails, model: type[BaseModel]) -> str:
+    loc, kind, given = detail["loc"], detail["type"], detail["input"]
     ctx = detail.get("ctx") or {}
     if kind == "missing":
         return f"required, but missing{_purpose(model, loc)}"

@@ -139,8 +139,8 @@ def render_page(
     qr_title = translations(lang, locale).gettext(
         "QR code: book an appointment at %(clinic)s online"
     )
-    printed = booking_url and page == PAGE  # a screen has the link itself
-    qr = booking_qr_svg(booking_url, qr_title % {"clinic": branding.name}) if printed else ""
+    printed_url = booking_url if page == PAGE else None  # a screen has the link itself
+    qr = booking_qr_svg(printed_url, qr_title % {"clinic": branding.name}) if printed_url else ""
     context = page_context(branding, handout, stylesheets, qr, variant) | {"web": web or {}}
     try:
         html = env.get_template(page).render(context)
@@ -157,7 +157,7 @@ def render_page(
             if html.count(part) != 1
         ]
     html = html.replace(HANDOUT_PLACEHOLDER, handout.html)
-    if problems:
+    if own and problems:  # only a clinic's own page is checked
         where = (
             f"clinic '{branding.slug}', handout '{handout.meta.id}' ({lang}): "
             f"the page made by {shown(own)}/"

@@ -19,7 +19,6 @@ import base64
 import dataclasses
 import html
 import re
-from pathlib import Path
 from urllib.parse import unquote
 
 import defusedxml.ElementTree
@@ -138,7 +137,7 @@ def clinic_css(branding: Branding) -> str:
     """
     if branding.theme.extra_css is None:
         return ""
-    sheet = Path(branding.theme.extra_css)  # a Path already; ClinicPath is typed str
+    sheet = branding.theme.extra_css
     try:
         text = read_user_text(sheet, MAX_STYLESHEET_BYTES)
     except Unreadable as error:
@@ -156,7 +155,7 @@ def _logo(branding: Branding) -> Markup:
     logo = branding.logo
     if logo is None:
         return Markup("")
-    file = Path(logo.file)  # a Path already; ClinicPath is typed str
+    file = logo.file
     try:
         data = read_user_file(file, MAX_LOGO_BYTES)
     except Unreadable as error:

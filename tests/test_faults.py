@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-import generate
 from conftest import HANDOUT, PROBE_FM, REPO, Project
-from leaflets import readability, workers
+from leaflets import readability, terminal, workers
 from leaflets.branding import load_branding
 from leaflets.content import load_handout
 from leaflets.errors import (
@@ -228,13 +227,13 @@ def test_an_output_folder_removed_mid_batch_is_reported(
     for slug in ("aa-probe", "bb-probe", "cc-probe"):
         project.clinic(slug, f'name = "{slug} clinic"\n')
     project.write("handouts/probe-fm/en.md", PROBE_FM)
-    report = generate._progress
+    report = terminal.progress
 
     def remove_after_first(done) -> None:
         report(done)
         shutil.rmtree(project.out, ignore_errors=True)
 
-    monkeypatch.setattr(generate, "_progress", remove_after_first)
+    monkeypatch.setattr(terminal, "progress", remove_after_first)
     result = build_probe(project, "--jobs", "1")
     assert result.exit_code == 1
     assert result.stderr.count("was removed during the build") == 2
