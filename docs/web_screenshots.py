@@ -32,6 +32,7 @@ def main() -> None:
             page.get_by_label("Clinic").select_option("harbour-view")
             page.get_by_role("button", name="Make leaflet").click()
             expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
+            expect(page.get_by_role("link", name="Open the web version")).to_be_visible()
             page.screenshot(path=HOME / "docs" / "web-make-leaflet.png", full_page=True)
             page.goto("/clinics/harbour-view")
             page.get_by_label("Main colour").fill("#6b2d5c")

@@ -17,7 +17,8 @@ from flask import Flask
 from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
 
-from conftest import Project, pdf_text
+from conftest import HANDOUT, Project, pdf_text
+from leaflets.content import load_handout
 from leaflets.web import running
 
 pytest_plugins = ["webtools"]  # the example clinics' project, its app, a logo
@@ -94,6 +95,21 @@ def test_choose_a_clinic_and_download_its_pdf(page: Page) -> None:
     for picture in pictures.all():
         expect(picture).to_have_js_property("complete", True)
         assert picture.evaluate("image => image.naturalWidth") > 300
+
+
+def test_the_web_version_of_a_made_leaflet_opens_as_a_page_of_its_own(
+    page: Page, examples_project: Project
+) -> None:
+    title = load_handout(examples_project.root / "handouts" / HANDOUT / "en.md").meta.title
+    page.goto("/")
+    page.get_by_label("Clinic").select_option("northfield")
+    page.get_by_role("button", name="Make leaflet").click()
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Open the web version").click()
+    web = opened.value
+    expect(web.get_by_role("heading", level=1)).to_have_text(title)
+    expect(web.get_by_role("link", name="Skip to the leaflet")).to_be_attached()
+    assert web.url.endswith(f"/{HANDOUT}-en.html")
 
 
 def test_a_colour_failing_contrast_shows_its_error_beside_the_field(

@@ -200,6 +200,8 @@ def test_no_route_serves_a_file_by_name(client: FlaskClient) -> None:
         "/clinics/harbour-view/logo.svg",
         "/made/not-a-token/leaflet.pdf",
         "/made/not-a-token/page-1.png",
+        "/made/not-a-token/microneedling-hair-loss-en.html",
+        "/made/not-a-token/show/microneedling-hair-loss-en.html",
         "/build/harbour-view/microneedling-hair-loss-en.pdf",
     ):
         response = client.get(url)
@@ -277,6 +279,7 @@ def test_an_overdue_handout_is_refused_with_the_fix_each_screen_offers(
     response = post(client, "/", CHOICE)
     assert response.status_code == 422
     assert facts in text(response) and "--allow-expired" not in text(response)
+    assert ".html" not in text(response)  # nor a web version: it would be refused the same
     assert_plain(response)
 
 
@@ -314,6 +317,98 @@ def test_a_paper_the_page_does_not_offer_is_refused_in_a_clinic_files_words(
     response = post(client, "/", CHOICE | {"paper": "B5"})
     assert response.status_code == 422
     assert "paper: 'B5' is not a paper size (use A4, Letter or A5, in any case)" in text(response)
+    assert_plain(response)
+
+
+# The web version, beside the PDF
+
+WEB_PAGE = f"{HANDOUT}-en.html"
+DOWNLOAD_WEB = "Download the web version (.html)"
+OPEN_WEB = "Open the web version"
+
+
+def made_links(response: TestResponse) -> dict[str, str]:
+    """The made leaflet's links, by their words."""
+    made = text(response).split('<section class="result"')[1]
+    found = re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', made)
+    return {re.sub(r"<[^>]+>|\s*\(new tab\)", "", words).strip(): url for url, words in found}
+
+
+def assert_inert(response: TestResponse, disposition: str) -> None:
+    """Served as an inert page: nothing it may load or run, beyond its own meta policy."""
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    policy = [part.strip() for part in response.headers["Content-Security-Policy"].split(";")]
+    for directive in (
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+        "sandbox",
+    ):
+        assert directive in policy, directive
+    assert response.headers["Content-Disposition"] == f'{disposition}; filename="{WEB_PAGE}"'
+
+
+def test_a_made_leaflet_offers_its_web_version_as_build_writes_it(
+    client: FlaskClient, examples_project: Project
+) -> None:
+    links = made_links(post(client, "/", CHOICE | {"paper": "Letter"}))
+    assert list(links) == ["Download the PDF", DOWNLOAD_WEB, OPEN_WEB]
+    assert links[DOWNLOAD_WEB].endswith(f"/{WEB_PAGE}")
+    built = examples_project.run(
+        "build", "--format", "html", "--clinic", "northfield", "--handout", HANDOUT
+    )
+    assert built.exit_code == 0, built.output
+    written = (examples_project.out / "northfield" / WEB_PAGE).read_bytes()
+    download = client.get(links[DOWNLOAD_WEB])
+    assert_inert(download, "attachment")
+    assert download.data == written
+    shown = client.get(links[OPEN_WEB])
+    assert_inert(shown, "inline")
+    assert shown.data == written
+
+
+def test_a_web_version_not_on_the_shelf_is_not_found(client: FlaskClient) -> None:
+    links = made_links(post(client, "/", CHOICE))
+    preview = text(client.get("/clinics/northfield"))  # page 1 only: no web version made
+    page_one = re.search(r'src="/made/([^/"]+)/page-1.png"', preview).group(1)
+    for url in (
+        links[DOWNLOAD_WEB].replace(WEB_PAGE, f"{HANDOUT}-es.html"),
+        links[OPEN_WEB].replace(WEB_PAGE, "other.html"),
+        links[DOWNLOAD_WEB].replace("/made/", "/made/x"),
+        f"/made/{page_one}/{WEB_PAGE}",
+        f"/made/{page_one}/show/{WEB_PAGE}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert_plain(response)
+
+
+def test_a_web_version_that_fails_shows_the_message_build_gives_and_the_pdf_stays(
+    client: FlaskClient, examples_project: Project
+) -> None:
+    gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01"
+    gif += b"\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+    examples_project.write(f"handouts/{HANDOUT}/dot.gif", gif)
+    examples_project.append_to_handout("![A black dot](dot.gif)")
+    result = examples_project.run(
+        "build", "--format", "html", "--clinic", "northfield", "--handout", HANDOUT
+    )
+    assert result.exit_code == 1
+    message = "the picture 'dot.gif' cannot go in a web page"
+    assert message in result.stderr
+    response = post(client, "/", CHOICE)
+    assert response.status_code == 200
+    links = made_links(response)
+    assert list(links) == ["Download the PDF"]
+    assert client.get(links["Download the PDF"]).data.startswith(b"%PDF")
+    shown = text(response)
+    assert "The web version cannot be made" in shown
+    assert f"clinic 'northfield', handout '{HANDOUT}' (en): {message}" in shown
     assert_plain(response)
 
 

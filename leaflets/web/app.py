@@ -103,7 +103,9 @@ def _check_password(password: str) -> Response | None:
 
 
 def _add_headers(response: Response) -> Response:
-    response.headers.update(HEADERS)
+    """The page's headers, except where a route set its own (the web version's policy)."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
     return response
 
 

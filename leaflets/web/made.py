@@ -3,11 +3,13 @@
 Nothing here writes a file. A leaflet is made in a worker process, exactly as `build` makes
 it and within the same time and page limits, and kept in memory under a random token just
 long enough to be previewed and downloaded; the routes serve only what is on this shelf,
-never a file by name.
+never a file by name. Beside each leaflet's PDF, its web version, made as
+`build --format html` makes it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import threading
 from collections import OrderedDict
@@ -15,11 +17,12 @@ from dataclasses import dataclass
 
 from ..branding import Branding, load_branding
 from ..content import Handout, load_handout
-from ..errors import ConfigError
+from ..errors import ConfigError, LeafletError
 from ..leaflet import (
     LARGE_PRINT,
     PRINT_SHOP,
     STANDARD,
+    WEB,
     Options,
     Variant,
     file_name,
@@ -46,12 +49,22 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class WebVersion:
+    """A leaflet's web version: the name to save it under, and its page or why it failed."""
+
+    file_name: str
+    page: bytes | None
+    problem: str | None = None  # the message `build --format html` would give
+
+
+@dataclass(frozen=True)
 class Made:
-    """One leaflet: its PDF, the name to save it under, and pictures of its pages."""
+    """One leaflet: its PDF, the name to save it under, pictures of its pages, its web version."""
 
     file_name: str
     pdf: bytes
     pages: tuple[bytes, ...]
+    web: WebVersion | None = None  # None: not made (page 1 of a clinic's leaflet)
 
 
 def make(project: Project, choice: Choice) -> Made:
@@ -62,11 +75,26 @@ def make(project: Project, choice: Choice) -> Made:
     if choice.variant not in VARIANTS:
         raise ConfigError(f"'{choice.variant}' is not a variant ({', '.join(VARIANTS)})")
     branding = load_branding(project.clinic_file(slug))
-    if choice.paper:  # refused in the words a clinic file's paper would be
-        branding = branding.with_paper(choice.paper)
+    # A paper is refused in the words a clinic file's paper would be.
+    printed = branding.with_paper(choice.paper) if choice.paper else branding
     handout = load_handout(project.handout_file(handout_id, lang))
-    variant = VARIANTS[choice.variant]
-    return _render(project, branding, handout, variant, Options())
+    made = _render(project, printed, handout, VARIANTS[choice.variant], Options())
+    return dataclasses.replace(made, web=_web_version(project, branding, handout))
+
+
+def _web_version(project: Project, branding: Branding, handout: Handout) -> WebVersion:
+    """The leaflet's web version: one page whatever the paper or copy, so the clinic's own.
+
+    Made once the PDF is, so a leaflet refused for both (an overdue handout) shows the
+    PDF's message; one only the web version refuses keeps its PDF and shows why.
+    """
+    name = file_name(handout, WEB)
+    try:
+        with _RENDERING:  # in a worker, within the limits a build keeps
+            page = make_in_worker(project, branding, handout, WEB, Options())
+    except LeafletError as error:
+        return WebVersion(name, None, error.format_message())
+    return WebVersion(name, page)
 
 
 def make_page_one(project: Project, branding: Branding) -> Made:

@@ -3,6 +3,14 @@
 Every route takes a slug or a token, never a path: a slug must name a clinic in the project
 (`Project.known_clinic`), a token must be on the shelf, and nothing else is served but the
 page's own stylesheet.
+
+A leaflet's web version is the one page served here that is not ours: the clinic's page,
+with its stylesheet and logo. It is served as it is written, and as inert as a page can be:
+its own policy again, as a header, plus `sandbox` (it runs in an origin of its own, so even
+a page that got past the policy could not reach this one) and `frame-ancestors 'none'`. It
+is shown at an address of its own, in a tab of its own, rather than in a sandboxed frame on
+the make page: a frame would need this page's `frame-src 'none'` loosened, and a clinic's
+page is best seen as a patient sees it, at the full width of the window.
 """
 
 from __future__ import annotations
@@ -15,11 +23,13 @@ from ..branding import load_branding
 from ..errors import ConfigError, LeafletError
 from ..paper import PAPER_NAMES
 from ..project import Project
+from ..web_version import POLICY
 from . import clinic_form
 from .clinic_form import LOGO_FILE, Upload
 from .made import VARIANTS, Choice, Made, Shelf, make, make_page_one
 
 pages = Blueprint("pages", __name__)
+WEB_VERSION_POLICY = f"{POLICY}; frame-ancestors 'none'; sandbox"
 
 
 class Missing(NotFound):
@@ -88,6 +98,20 @@ def download(token: str, name: str) -> Response:
         raise Missing("That leaflet is no longer kept here; make it again.")
     response = Response(made.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{made.file_name}"'
+    return response
+
+
+@pages.get("/made/<token>/<name>.html", defaults={"shown": False})
+@pages.get("/made/<token>/show/<name>.html", defaults={"shown": True})
+def web_version(token: str, name: str, shown: bool) -> Response:
+    """The web version of a leaflet made on this page: to download, or to see in the browser."""
+    web = _made(token).web
+    if web is None or web.page is None or f"{name}.html" != web.file_name:
+        raise Missing("That web version is no longer kept here; make the leaflet again.")
+    response = Response(web.page, mimetype="text/html")
+    how = "inline" if shown else "attachment"
+    response.headers["Content-Disposition"] = f'{how}; filename="{web.file_name}"'
+    response.headers["Content-Security-Policy"] = WEB_VERSION_POLICY
     return response
 
 
