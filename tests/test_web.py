@@ -322,7 +322,7 @@ def test_a_paper_the_page_does_not_offer_is_refused_in_a_clinic_files_words(
 
 # The web version, beside the PDF
 
-WEB_PAGE = f"{HANDOUT}-en.html"
+WEB_PAGE = f"northfield-{HANDOUT}-en.html"  # named as the PDF download is
 DOWNLOAD_WEB = "Download the web version (.html)"
 OPEN_WEB = "Open the web version"
 
@@ -363,7 +363,7 @@ def test_a_made_leaflet_offers_its_web_version_as_build_writes_it(
         "build", "--format", "html", "--clinic", "northfield", "--handout", HANDOUT
     )
     assert built.exit_code == 0, built.output
-    written = (examples_project.out / "northfield" / WEB_PAGE).read_bytes()
+    written = (examples_project.out / "northfield" / f"{HANDOUT}-en.html").read_bytes()
     download = client.get(links[DOWNLOAD_WEB])
     assert_inert(download, "attachment")
     assert download.data == written
@@ -377,7 +377,7 @@ def test_a_web_version_not_on_the_shelf_is_not_found(client: FlaskClient) -> Non
     preview = text(client.get("/clinics/northfield"))  # page 1 only: no web version made
     page_one = re.search(r'src="/made/([^/"]+)/page-1.png"', preview).group(1)
     for url in (
-        links[DOWNLOAD_WEB].replace(WEB_PAGE, f"{HANDOUT}-es.html"),
+        links[DOWNLOAD_WEB].replace(WEB_PAGE, f"northfield-{HANDOUT}-es.html"),
         links[OPEN_WEB].replace(WEB_PAGE, "other.html"),
         links[DOWNLOAD_WEB].replace("/made/", "/made/x"),
         f"/made/{page_one}/{WEB_PAGE}",

@@ -88,7 +88,7 @@ def _web_version(project: Project, branding: Branding, handout: Handout) -> WebV
     Made once the PDF is, so a leaflet refused for both (an overdue handout) shows the
     PDF's message; one only the web version refuses keeps its PDF and shows why.
     """
-    name = file_name(handout, WEB)
+    name = f"{branding.slug}-{file_name(handout, WEB)}"  # as the PDF is named
     try:
         with _RENDERING:  # in a worker, within the limits a build keeps
             page = make_in_worker(project, branding, handout, WEB, Options())
