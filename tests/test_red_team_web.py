@@ -51,12 +51,12 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-def opened(browser, page_html: str, width: int):  # noqa: ANN001, ANN201
+def opened(browser, page_html: str, width: int):
     """A tab showing the page at `width` px; any request at all aborts and is recorded."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     asked: list[str] = []
 
-    def refuse(route) -> None:  # noqa: ANN001
+    def refuse(route) -> None:
         asked.append(route.request.url)
         route.abort()
 
@@ -83,7 +83,7 @@ def attributes(page_html: str) -> list[tuple[str, str, str]]:
     return parser.found
 
 
-def dark_red_pixels(tab, selector: str) -> int:  # noqa: ANN001
+def dark_red_pixels(tab, selector: str) -> int:
     """About how many pixels of the risk heading (#8c1d18 on #fff8e1) the screen shows there."""
     box = tab.locator(selector).first
     box.scroll_into_view_if_needed()
@@ -128,7 +128,7 @@ def test_an_svg_logo_cannot_carry_style_or_handlers_in_capitals(project: Project
 def test_a_capitalised_svg_style_does_not_cover_the_risk_box(
     project: Project,
     browser,
-    width: int,  # noqa: ANN001
+    width: int,
 ) -> None:
     project.write("clinics/svg/logo.svg", LOGO_STYLE)
     project.clinic("svg", SVG_CLINIC)
@@ -161,7 +161,7 @@ LOGO_OVERLAY = (
 def test_an_inlined_svg_logo_cannot_paint_over_the_risk_box(
     project: Project,
     browser,
-    width: int,  # noqa: ANN001
+    width: int,
 ) -> None:
     project.write("clinics/svg/logo.svg", LOGO_OVERLAY)
     project.clinic("svg", SVG_CLINIC)
@@ -188,7 +188,7 @@ p, li, h2, h3, strong, em, a { font-family: "Wingdings", "Lato Hairline"; }
 @needs_chromium
 def test_a_clinic_font_name_does_not_reach_the_risk_box_on_screen(
     project: Project,
-    browser,  # noqa: ANN001
+    browser,
 ) -> None:
     project.write("clinics/font/mono.ttf", Path(MONO).read_bytes())
     project.write("clinics/font/extra.css", FONT_CSS)
@@ -213,7 +213,7 @@ def test_a_clinic_font_name_does_not_reach_the_risk_box_on_screen(
 #    False, so the opacity and contrast checks pass; a browser reads `none` as 0. The
 #    "In an emergency, call 999." line, the urgent box and the phone number vanish.
 @needs_chromium
-def test_a_colour_with_alpha_none_cannot_hide_call_999(project: Project, browser) -> None:  # noqa: ANN001
+def test_a_colour_with_alpha_none_cannot_hide_call_999(project: Project, browser) -> None:
     project.write(
         "clinics/ink/extra.css", "p, strong, a, h2, li, dt, dd { color: rgb(0 0 0 / none); }\n"
     )
@@ -246,7 +246,7 @@ def test_a_colour_with_alpha_none_cannot_hide_call_999(project: Project, browser
 def test_inline_borders_cannot_paint_over_risk_text(
     project: Project,
     browser,
-    width: int,  # noqa: ANN001
+    width: int,
 ) -> None:
     project.write(
         "clinics/band/extra.css",
