@@ -1,0 +1,305 @@
+"""Red team: the web version (`build --format html`) against hostile clinic files.
+
+Each test is an attack that worked when it was written: it builds a clinic file that
+passes every check, opens the page in Chromium where a browser is needed, and asserts
+what a patient must get. Each passes once the hole is closed, whether by refusing the
+build or by a page that keeps the promise.
+"""
+
+from __future__ import annotations
+
+import base64
+import html.parser
+import io
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import HANDOUT, Project
+
+pytestmark = pytest.mark.slow  # renders web versions and starts a browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"  # a font no reserved name
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing")
+URGENT = "#when-to-get-medical-help"
+
+
+def web_page(project: Project, slug: str) -> str | None:
+    """The clinic's web version, or None when the build refused it."""
+    result = project.run("build", "--format", "html", "--clinic", slug, "--lang", "en")
+    page = project.out / slug / f"{HANDOUT}-en.html"
+    if result.exit_code != 0 or not page.exists():
+        return None
+    return page.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def opened(browser, page_html: str, width: int):
+    """A tab showing the page at `width` px; any request at all aborts and is recorded."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    asked: list[str] = []
+
+    def refuse(route) -> None:
+        asked.append(route.request.url)
+        route.abort()
+
+    context.route("**/*", refuse)
+    tab = context.new_page()
+    tab.set_content(page_html, wait_until="load")
+    return context, tab, asked
+
+
+class _Attributes(html.parser.HTMLParser):
+    """Every (tag, attribute) on the page, as a browser's parser names them (lower case)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [(tag, name, value or "") for name, value in attrs]
+
+
+def attributes(page_html: str) -> list[tuple[str, str, str]]:
+    parser = _Attributes()
+    parser.feed(page_html)
+    return parser.found
+
+
+def dark_red_pixels(tab, selector: str) -> int:
+    """About how many pixels of the risk heading (#8c1d18 on #fff8e1) the screen shows there."""
+    box = tab.locator(selector).first
+    box.scroll_into_view_if_needed()
+    data = Image.open(io.BytesIO(tab.screenshot(clip=box.bounding_box()))).convert("RGB")
+    raw = data.tobytes()
+    pixels = zip(raw[0::3], raw[1::3], raw[2::3], strict=True)
+    red = cream = 0
+    for r, g, b in pixels:
+        red += 115 < r < 165 and g < 55 and b < 50
+        cream += r > 250 and 243 < g < 253 and 220 < b < 230  # the box's #fff8e1
+    return min(red, cream // 10)
+
+
+# 1. An SVG logo's attribute in capitals: the checks compare names case-sensitively
+#    ("style", "on..."), XML keeps "STYLE", and the HTML parser lowers it to `style`.
+#    The logo gets any CSS (position: fixed over the whole page) and event handlers.
+LOGO_STYLE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" '
+    'STYLE="position:fixed;left:0;top:0;width:100vw;height:100vh;max-width:none;'
+    'z-index:2147483647;background:#fff" ONLOAD="document.title=1">'
+    '<rect width="100" height="100" fill="#0b4f6c" ONCLICK="alert(1)"/>'
+    '<text x="50" y="55" font-size="8" text-anchor="middle" fill="#b3261e">'
+    "Leaflet withdrawn: call 111</text></svg>"
+)
+SVG_CLINIC = 'name = "Svg Clinic"\n[logo]\nfile = "svg/logo.svg"\nalt = "Svg Clinic logo"\n'
+
+
+def test_an_svg_logo_cannot_carry_style_or_handlers_in_capitals(project: Project) -> None:
+    project.write("clinics/svg/logo.svg", LOGO_STYLE)
+    project.clinic("svg", SVG_CLINIC)
+    page = web_page(project, "svg")
+    if page is None:
+        return  # refused: closed
+    bad = [
+        (tag, name) for tag, name, _ in attributes(page) if name == "style" or name.startswith("on")
+    ]
+    assert bad == [], f"the page has style attributes or event handlers: {bad}"
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [320, 1280])
+def test_a_capitalised_svg_style_does_not_cover_the_risk_box(
+    project: Project,
+    browser,
+    width: int,
+) -> None:
+    project.write("clinics/svg/logo.svg", LOGO_STYLE)
+    project.clinic("svg", SVG_CLINIC)
+    page = web_page(project, "svg")
+    if page is None:
+        return
+    context, tab, asked = opened(browser, page, width)
+    try:
+        assert dark_red_pixels(tab, f"{URGENT}") > 50, "the risk heading is not on the screen"
+        assert asked == []
+    finally:
+        context.close()
+
+
+# 2. Lower-case presentation attributes only (no style, class, id or href, so the logo
+#    is inlined): overflow="visible" lets it paint outside its 56 px box, opacity < 1
+#    makes it a stacking context painted after the page's text, and a huge white rect
+#    (or a <text> saying "Call 111, not 999") lies over the risk box and everything else.
+LOGO_OVERLAY = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" '
+    'overflow="visible" opacity="0.999"><rect width="100" height="100" fill="#0b4f6c"/>'
+    '<rect x="-5000" y="100" width="10000" height="100000" fill="#ffffff"/>'
+    '<text x="10" y="400" font-size="12" fill="#b3261e">Worried? Call 111, not 999.</text>'
+    "</svg>"
+)
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [320, 1280])
+def test_an_inlined_svg_logo_cannot_paint_over_the_risk_box(
+    project: Project,
+    browser,
+    width: int,
+) -> None:
+    project.write("clinics/svg/logo.svg", LOGO_OVERLAY)
+    project.clinic("svg", SVG_CLINIC)
+    page = web_page(project, "svg")
+    if page is None:
+        return
+    context, tab, _ = opened(browser, page, width)
+    try:
+        assert dark_red_pixels(tab, URGENT) > 50, "the risk heading is painted over"
+    finally:
+        context.close()
+
+
+# 3. font-family reaches the risk box: safety.css sets no font on screen, `p`, `li`, `h2`
+#    are allowed selectors, and a name given to an @font-face (dropped from the web page)
+#    is then looked up among the reader's fonts: "Wingdings" on every Windows PC draws
+#    the risk text as pictograms; "Lato Hairline" (fonts-lato, installed here) as hairlines.
+FONT_CSS = """@font-face { font-family: "Wingdings"; src: url("mono.ttf"); }
+@font-face { font-family: "Lato Hairline"; src: url("mono.ttf"); }
+p, li, h2, h3, strong, em, a { font-family: "Wingdings", "Lato Hairline"; }
+"""
+
+
+@needs_chromium
+def test_a_clinic_font_name_does_not_reach_the_risk_box_on_screen(
+    project: Project,
+    browser,
+) -> None:
+    project.write("clinics/font/mono.ttf", Path(MONO).read_bytes())
+    project.write("clinics/font/extra.css", FONT_CSS)
+    project.clinic("font", 'name = "Font Clinic"\n[theme]\nextra_css = "font/extra.css"\n')
+    page = web_page(project, "font")
+    if page is None:
+        return
+    context, tab, _ = opened(browser, page, 320)
+    try:
+        families = tab.evaluate(
+            "[...document.querySelectorAll('.risk-box, .risk-box *, .urgent, .urgent *')]"
+            ".map(e => getComputedStyle(e).fontFamily)"
+        )
+        assert families
+        leaked = {f for f in families if "Wingdings" in f or "Hairline" in f}
+        assert leaked == set(), f"the risk text prints in a clinic-named font: {leaked}"
+    finally:
+        context.close()
+
+
+# 4. A colour with `none` as its alpha: coloraide reads the alpha as NaN, `NaN < 1` is
+#    False, so the opacity and contrast checks pass; a browser reads `none` as 0. The
+#    "In an emergency, call 999." line, the urgent box and the phone number vanish.
+@needs_chromium
+def test_a_colour_with_alpha_none_cannot_hide_call_999(project: Project, browser) -> None:
+    project.write(
+        "clinics/ink/extra.css", "p, strong, a, h2, li, dt, dd { color: rgb(0 0 0 / none); }\n"
+    )
+    project.clinic(
+        "ink",
+        'name = "Ink Clinic"\n[theme]\nextra_css = "ink/extra.css"\n'
+        '[contact]\nphone = "+44 20 7946 0000"\n',
+    )
+    page = web_page(project, "ink")
+    if page is None:
+        return
+    context, tab, _ = opened(browser, page, 320)
+    try:
+        colours = tab.evaluate(
+            "[...document.querySelectorAll('.urgent, .urgent *, .phone a, main h2')]"
+            ".map(e => getComputedStyle(e).color)"
+        )
+        see_through = [c for c in colours if re.fullmatch(r"rgba\(.*, 0\)", c)]
+        assert see_through == [], f"text with a see-through colour: {see_through}"
+    finally:
+        context.close()
+
+
+# 5. Inline borders and padding (both allowed, 0 to 24 pt, 6 pt): on an inline element a
+#    vertical padding does not move the lines, but its border is painted that far above
+#    the text, over the line before, in the box's own background colour. Every <strong>
+#    of "When to get medical help" strikes out the line above it ("Call 999 or go to A&E").
+@needs_chromium
+@pytest.mark.parametrize("width", [320, 1280])
+def test_inline_borders_cannot_paint_over_risk_text(
+    project: Project,
+    browser,
+    width: int,
+) -> None:
+    project.write(
+        "clinics/band/extra.css",
+        "strong, em, a { padding-top: 8pt; border-top: 6pt solid #fff8e1; }\n",
+    )
+    project.clinic("band", 'name = "Band Clinic"\n[theme]\nextra_css = "band/extra.css"\n')
+    page = web_page(project, "band")
+    if page is None:
+        return
+    context, tab, _ = opened(browser, page, width)
+    try:
+        # An inline element's fragments (border boxes) must stay within their line.
+        tall = tab.evaluate(
+            """[...document.querySelectorAll(
+                   '.risk-box strong, .risk-box em, .risk-box a, .urgent strong, .urgent a')]
+               .flatMap(e => {
+                   const line = parseFloat(getComputedStyle(e.parentElement).lineHeight);
+                   return [...e.getClientRects()]
+                       .filter(r => r.height > line + 1)
+                       .map(r => e.textContent.slice(0, 30) + ': ' + r.height + 'px > ' + line);
+               })"""
+        )
+        assert tall == [], f"inline boxes paint outside their line: {tall}"
+    finally:
+        context.close()
+
+
+# 6. A clinic folder that is itself a symbolic link: `_in_clinic_folder` resolves the
+#    folder and the file alike, so a file anywhere the link points is "inside" it and
+#    is read, and a logo from outside the project goes into the page as a data: image.
+def test_a_symlinked_clinic_folder_does_not_read_files_outside(project: Project) -> None:
+    secret = project.outside / "secret"
+    secret.mkdir()
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), (255, 0, 255)).save(picture, "PNG")
+    (secret / "logo.png").write_bytes(picture.getvalue())
+    os.symlink(secret, project.root / "clinics" / "linked")
+    project.clinic(
+        "linked", 'name = "Linked Clinic"\n[logo]\nfile = "linked/logo.png"\nalt = "x"\n'
+    )
+    page = web_page(project, "linked")
+    encoded = base64.b64encode(picture.getvalue()).decode("ascii")
+    assert page is None or encoded not in page, "a file outside the project is in the page"
+
+
+# 7. U+061C ARABIC LETTER MARK is a bidi mark like U+200F (a strong right-to-left
+#    character, invisible), but the hidden-character rule lists only U+200E and U+200F:
+#    it passes in every clinic text, including the approver, which prints inside the
+#    theme's own sentence "Approved for use at ... by ... on <date>".
+def test_an_arabic_letter_mark_is_a_hidden_character(project: Project) -> None:
+    project.clinic(
+        "alm",
+        'name = "Alm Clinic"\napprover = "Dr Jane Example\u061c"\n'
+        'footer_note = "Call 111 \u061c 999 today"\n',
+    )
+    assert web_page(project, "alm") is None, "U+061C passed the hidden-character rule"
