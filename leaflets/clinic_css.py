@@ -10,6 +10,7 @@ Tokens are parsed with tinycss2, as WeasyPrint parses them, so CSS escapes such 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 
 import tinycss2
@@ -52,9 +53,12 @@ def _opaque(token: Node) -> Color | None:
     ):
         return None
     try:
-        return Color(tinycss2.serialize([token]))
+        colour = Color(tinycss2.serialize([token]))
     except ValueError:
         return None
+    # `none` (rgb(0 0 0 / none)) is NaN here, which passes every comparison, and 0 in a
+    # browser, which is invisible: a colour with one is not a colour a clinic may use.
+    return None if any(math.isnan(value) for value in colour[:]) else colour
 
 
 def _colour(tokens: list[Node], _: set[str]) -> str | None:

@@ -9,6 +9,7 @@ builds its models from these.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -84,6 +85,10 @@ def _colour(value: str) -> str:
             "'{value}' is not a CSS colour (use one such as #1a5f7a, rgb(26 95 122) or navy)",
             value=value,
         ) from None
+    if any(math.isnan(channel) for channel in colour[:]):  # `none`: 0 in a browser
+        raise field_error(
+            "colour", "'{value}' has a missing ('none') part; give every part a value", value=value
+        )
     if colour.alpha() < 1:
         raise field_error("colour", "'{value}' is see-through; use an opaque colour", value=value)
     return colour.convert("srgb").fit().to_string(hex=True)
@@ -167,6 +172,14 @@ def _in_clinic_folder(value: str, info: ValidationInfo) -> Path:
         raise field_error(
             "path",
             "'{value}' must be a path relative to the clinic file, inside {where}",
+            value=value,
+            where=where,
+        )
+    if (clinic_file.parent / clinic_file.stem).is_symlink():  # inside it, anything would be
+        raise field_error(
+            "path",
+            "'{value}' is in {where}, which is a symbolic link to another folder; a clinic's "
+            "files must be in a real folder beside its clinic file",
             value=value,
             where=where,
         )

@@ -19,11 +19,11 @@ from fontTools.ttLib import TTFont
 
 _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # controls, format marks, spaces: no glyph needed
 # Bidi embeddings, overrides and isolates reorder the text around them unseen (they could
-# turn "do not" around), and so do the marks U+200E and U+200F, on a smaller scale: in a
+# turn "do not" around), and so do the marks U+200E, U+200F and U+061C, on a smaller scale: in a
 # left-to-right line, "111 <RLM> 999" prints as "999 111". All are refused, in clinic files
 # and handouts alike; a right-to-left handout takes its direction from its language.
 REORDERING = frozenset(
-    chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F]
+    chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
 )
 
 

@@ -43,17 +43,26 @@ POLICY = (
     "base-uri 'none'; form-action 'none'"
 )
 LAYERS = "@layer safety, theme, clinic;"
+# The fonts after the theme's: the reader's own sans-serif, whatever their system.
+SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif'
 # The risk box's sizes on screen: larger than the body text (1rem), as in print.
 RISK_TEXT, RISK_HEADING = "1.125rem", "1.5rem"
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 _SVG = "{http://www.w3.org/2000/svg}"
-# An SVG logo printed as markup may hold shapes, text and gradients only; anything that
-# could style or reach the rest of the page (<style>, style=, class=, id=, links) makes
-# it a `data:` image instead, which a browser draws apart from the page.
+# An SVG logo printed as markup may hold shapes and text, drawn with these attributes
+# only: geometry and paint. Anything else (<style>, style=, class=, id=, links, handlers,
+# opacity, overflow, filters, in any case: an HTML parser lowercases STYLE= to style=)
+# makes it a `data:` image instead, which a browser draws apart from the page. Either way
+# the safety layer keeps the logo's painting inside its own box (`_safety_on_screen`).
 _SHAPES = frozenset(
     "svg g path circle ellipse rect line polyline polygon text tspan title desc".split()
 )
-_NOT_IN_MARKUP = ("style", "class", "id", "href")
+_DRAWING = frozenset(
+    """viewbox preserveaspectratio version width height x y x1 y1 x2 y2 cx cy r rx ry d
+    points transform fill fill-rule fill-opacity clip-rule stroke stroke-width stroke-opacity
+    stroke-linecap stroke-linejoin stroke-miterlimit stroke-dasharray stroke-dashoffset
+    font-family font-size font-weight font-style text-anchor dominant-baseline""".split()
+)
 
 
 def make_web_page(
@@ -113,19 +122,29 @@ def page_css(project: Project, branding: Branding) -> str:
             LAYERS,
             f"@layer theme {{\n{brand}{theme}}}",
             f"@layer clinic {{\n{clinic_css(branding)}}}",
-            f"@layer safety {{\n{safety}{_safety_on_screen()}}}",
+            f"@layer safety {{\n{safety}{_safety_on_screen(branding.text_font)}}}",
         ]
     ).replace("</", "<\\/")  # nothing in a style element may close it
 
 
-def _safety_on_screen() -> str:
-    """What the screen adds to safety.css: sizes in rem, and a text size a reader can set."""
+def _safety_on_screen(text_font: str) -> str:
+    """What the screen adds to safety.css: rem sizes, fonts, and the logo kept in its box.
+
+    Sizes in rem, so a reader's text size setting works. Fonts: a clinic stylesheet may
+    name a font for its own use, and on a reader's computer a font of that name may draw
+    anything (a "Wingdings" turns "999" into pictures), so the page's words are printed
+    in the theme's font or the reader's own.
+    """
+    family = f"{css_string(text_font)}, {SYSTEM_FONTS}"
     return (
         f".risk-box, .risk-box * {{ --risk-text-size: {RISK_TEXT} !important; "
         f"--risk-heading-size: {RISK_HEADING} !important; }}\n"
         ":root { font-size: 100% !important; }\n"
         "main, main *, .page-footer, .page-footer * { visibility: visible !important; "
-        "opacity: 1 !important; }\n"
+        f"opacity: 1 !important; font-family: {family} !important; }}\n"
+        # The logo paints inside its own box, whatever its shapes say.
+        ".masthead .logo { overflow: hidden !important; contain: paint !important; "
+        "position: static !important; }\n"
     )
 
 
@@ -182,7 +201,7 @@ def _svg_markup(data: bytes, alt: str) -> Markup | None:
             return None
         attributes = {}
         for name, value in element.attrib.items():
-            if "}" in name or name in _NOT_IN_MARKUP or name.startswith("on"):
+            if name.lower() not in _DRAWING:  # namespaced ('{...}href') ones too
                 return None
             attributes[name] = value
         if top:
