@@ -102,13 +102,24 @@ def page_css(project: Project, branding: Branding) -> str:
 
 
 def _safety_on_screen() -> str:
-    """What the screen adds to safety.css: sizes in rem, and a text size a reader can set."""
+    """What the screen adds to safety.css: sizes in rem, and a column a clinic cannot narrow."""
     return (
         f".risk-box, .risk-box * {{ --risk-text-size: {RISK_TEXT} !important; "
         f"--risk-heading-size: {RISK_HEADING} !important; }}\n"
         ":root { font-size: 100% !important; }\n"
         "main, main *, .page-footer, .page-footer * { visibility: visible !important; "
         "opacity: 1 !important; }\n"
+        # A clinic's spacing and borders are capped for a column of A5 (clinic_css.py);
+        # on a 320px phone, nested in the box and around it, they add up to a column a
+        # word wide. So none across the box's column: the theme's own values, restated.
+        "body, .risk-box * { margin-left: 0 !important; margin-right: 0 !important; "
+        "padding-left: 0 !important; padding-right: 0 !important; "
+        "border-left: none !important; border-right: none !important; }\n"
+        ".risk-box * { text-align: start !important; }\n"
+        ".risk-box ul, .risk-box ol { padding-left: 1.5rem !important; }\n"
+        ".risk-box th, .risk-box td { padding-left: 0.5rem !important; "
+        "padding-right: 0.5rem !important; border-left: 1px solid #4a4a4a !important; "
+        "border-right: 1px solid #4a4a4a !important; }\n"
     )
 
 
