@@ -116,6 +116,9 @@ def _safety_on_screen() -> str:
         "padding-left: 0 !important; padding-right: 0 !important; "
         "border-left: none !important; border-right: none !important; }\n"
         ".risk-box * { text-align: start !important; }\n"
+        # A clinic's text colour is checked against the white page; on screen the
+        # masthead is the brand colour's band, and its text the colour chosen for it.
+        "@media screen { .masthead, .masthead * { color: var(--brand-on-primary) !important; } }\n"
         ".risk-box ul, .risk-box ol { padding-left: 1.5rem !important; }\n"
         ".risk-box th, .risk-box td { padding-left: 0.5rem !important; "
         "padding-right: 0.5rem !important; border-left: 1px solid #4a4a4a !important; "

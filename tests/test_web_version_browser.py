@@ -253,6 +253,7 @@ def test_a_hostile_clinic_cannot_hide_or_shrink_the_risk_text(
     handout = load_handout(project.root / "handouts" / HANDOUT / "en.md")
     with opened(browser, project.out / "hostile" / f"{HANDOUT}-en.html") as shown:
         assert risk_problems(shown.page, handout, 16) == []
+        assert serious_violations(shown.page) == []
         masthead = shown.page.locator(".masthead").bounding_box()
         drawn = shown.page.locator(".masthead .logo").bounding_box()
         assert masthead is not None and drawn is not None
