@@ -128,7 +128,7 @@ def page_css(project: Project, branding: Branding) -> str:
 
 
 def _safety_on_screen(text_font: str) -> str:
-    """What the screen adds to safety.css: rem sizes, fonts, and the logo kept in its box.
+    """What the screen adds to safety.css: rem sizes, fonts, a column, the logo in its box.
 
     Sizes in rem, so a reader's text size setting works. Fonts: a clinic stylesheet may
     name a font for its own use, and on a reader's computer a font of that name may draw
@@ -145,6 +145,20 @@ def _safety_on_screen(text_font: str) -> str:
         # The logo paints inside its own box, whatever its shapes say.
         ".masthead .logo { overflow: hidden !important; contain: paint !important; "
         "position: static !important; }\n"
+        # A clinic's spacing and borders are capped for a column of A5 (clinic_css.py);
+        # on a 320px phone, nested in the box and around it, they add up to a column a
+        # word wide. So none across the box's column: the theme's own values, restated.
+        "body, .risk-box * { margin-left: 0 !important; margin-right: 0 !important; "
+        "padding-left: 0 !important; padding-right: 0 !important; "
+        "border-left: none !important; border-right: none !important; }\n"
+        # A clinic's text colour is checked against the white page; on screen the
+        # masthead is the brand colour's band, and its text the colour chosen for it.
+        "@media screen { .masthead, .masthead * { "
+        "color: var(--brand-on-primary) !important; } }\n"
+        ".risk-box ul, .risk-box ol { padding-left: 1.5rem !important; }\n"
+        ".risk-box th, .risk-box td { padding-left: 0.5rem !important; "
+        "padding-right: 0.5rem !important; border-left: 1px solid #4a4a4a !important; "
+        "border-right: 1px solid #4a4a4a !important; }\n"
     )
 
 

@@ -23,6 +23,10 @@ from pypdf import PdfReader
 
 from generate import cli
 
+# Test modules import webtools' helpers before pytest loads it as their plugin: rewrite
+# its asserts all the same.
+pytest.register_assert_rewrite("webtools")
+
 REPO = Path(__file__).resolve().parent.parent
 HANDOUT = "microneedling-hair-loss"
 CANARY = "CANARY-7f3a9c-outside-secret"

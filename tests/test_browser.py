@@ -12,43 +12,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from PIL import Image
-from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Route, expect
+from webtools import NO_CHROMIUM, serious_violations
 
 from conftest import HANDOUT, Project, pdf_text
 from leaflets.content import load_handout
 from leaflets.web import running
 
-pytest_plugins = ["webtools"]  # the example clinics' project, its app, a logo
+pytest_plugins = ["webtools"]  # the example clinics' project, its app, a logo, the browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RENDER_TIMEOUT_MS = 90_000  # a leaflet takes a few seconds; more with every core busy
 
 pytestmark = [
     pytest.mark.slow,  # starts a browser and renders leaflets: left out of the fast tier
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: ./install.sh test installs chromium"
-    ),
+    NO_CHROMIUM,
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -140,15 +120,6 @@ def test_an_uploaded_logo_appears_in_the_preview(page: Page, logo: bytes) -> Non
     expect(page.get_by_role("status")).to_have_text("Saved clinics/northfield.toml.")
     expect(page.get_by_text("Now: northfield/logo.png")).to_be_visible()
     assert magenta_pixels(preview) > 100
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page).response
-    return [
-        f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']}"
-        for violation in results["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
 
 
 def test_every_page_has_no_serious_accessibility_violations(page: Page) -> None:

@@ -1,4 +1,5 @@
-"""Fixtures the web tests share: the example clinics in a test project, its app, a logo.
+"""What the web tests share: the example clinics in a test project, its app, a logo, and
+Debian's Chromium with axe-core.
 
 Loaded with `pytest_plugins = ["webtools"]`.
 """
@@ -7,16 +8,52 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from PIL import Image
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from conftest import REPO, Project
 from leaflets import project as project_module
 from leaflets.web import create_app
 
 MAGENTA = (255, 0, 255)
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NO_CHROMIUM = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: ./install.sh test installs chromium"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, started once per test module."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def serious_violations(page: Page) -> list[str]:
+    """What axe-core finds serious or critical on the page, one line each."""
+    results = Axe().run(page).response
+    return [
+        f"{page.url}: {violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.fixture
