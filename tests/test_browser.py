@@ -89,7 +89,7 @@ def test_the_web_version_of_a_made_leaflet_opens_as_a_page_of_its_own(
     web = opened.value
     expect(web.get_by_role("heading", level=1)).to_have_text(title)
     expect(web.get_by_role("link", name="Skip to the leaflet")).to_be_attached()
-    assert web.url.endswith(f"/{HANDOUT}-en.html")
+    assert web.url.endswith(f"/northfield-{HANDOUT}-en.html")
 
 
 def test_a_colour_failing_contrast_shows_its_error_beside_the_field(
