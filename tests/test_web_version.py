@@ -200,6 +200,8 @@ def test_spanish_pages_are_spanish(built: Path) -> None:
         assert words_ in html, words_
     for english in ("Skip to the leaflet", "Contact us", "Sources", "Approved for use"):
         assert english not in html, english
+    urgent = " ".join(words(sections(html)["urgent-heading"]))
+    assert "y a quién llamar, están en «Cuándo buscar ayuda médica». En una emergencia" in urgent
 
 
 def test_an_expired_handout_is_refused_or_marked_as_in_the_pdf(project: Project) -> None:
