@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html.parser
 import io
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
