@@ -138,7 +138,24 @@ def _phone(value: str) -> str:
             "only, at most 20 characters)",
             value=value[:40],
         )
+    if "+" in value[1:]:
+        raise field_error(
+            "phone",
+            "'{value}' has a + after its start; a + only begins an international number, "
+            "such as +44 20 7946 0000",
+            value=value,
+        )
     return value
+
+
+def dialable(phone: str) -> str:
+    """The number a `tel:` link dials: '+44 (0)23 9200 0000' -> '+442392000000'.
+
+    The (0) written after a country code is not dialled from abroad, nor in a link.
+    """
+    if phone.startswith("+"):
+        phone = phone.replace("(0)", "")
+    return "".join(char for char in phone if char.isdigit() or char == "+")
 
 
 def _email(value: str) -> str:

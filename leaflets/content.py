@@ -249,6 +249,12 @@ class _Sectioner(markdown.treeprocessors.Treeprocessor):
             if child.tag == "h2":
                 title = "".join(child.itertext()).strip()
                 section = Section(title, section_id(title))
+                same = [s.title for s in self.sections if s.id == section.id]
+                if same:  # a link to one ("on page N", the web page's) would reach the other
+                    self.problems.append(
+                        f"the headings '{same[0]}' and '{title}' both make the anchor "
+                        f"'#{section.id}'; rename one"
+                    )
                 self.sections.append(section)
                 boxed = " risk-box" if title in self.meta.boxed_sections else ""
                 child.set("id", section.id)  # checks.py looks for it on the rendered pages

@@ -19,7 +19,7 @@ import base64
 import dataclasses
 import html
 import re
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import defusedxml.ElementTree
 import tinycss2
@@ -29,6 +29,7 @@ from . import palette
 from .assets import MAX_LOGO_BYTES, MAX_STYLESHEET_BYTES
 from .branding import Branding
 from .clinic_css import check_clinic_css
+from .clinic_fields import dialable
 from .content import Handout
 from .errors import LeafletError, shown
 from .i18n import css_string
@@ -78,7 +79,7 @@ def make_web_page(
         "policy": POLICY,
         "css": Markup(page_css(project, branding)),  # noqa: S704 - ours, and the checked clinic CSS
         "logo": _logo(branding),
-        "tel": re.sub(r"[^+0-9]", "", branding.contact.phone or ""),
+        "tel": dialable(branding.contact.phone or ""),
         "overdue": overdue,
     }
     handout = _with_pictures_inline(handout, where)
@@ -144,7 +145,8 @@ def _safety_on_screen(text_font: str) -> str:
         f"opacity: 1 !important; font-family: {family} !important; }}\n"
         # The logo paints inside its own box, whatever its shapes say.
         ".masthead .logo { overflow: hidden !important; contain: paint !important; "
-        "position: static !important; }\n"
+        "position: static !important; transform: none !important; translate: none !important; "
+        "rotate: none !important; scale: none !important; }\n"
         # A clinic's spacing and borders are capped for a column of A5 (clinic_css.py);
         # on a 320px phone, nested in the box and around it, they add up to a column a
         # word wide. So none across the box's column: the theme's own values, restated.
@@ -156,6 +158,9 @@ def _safety_on_screen(text_font: str) -> str:
         "@media screen { .masthead, .masthead * { "
         "color: var(--brand-on-primary) !important; } }\n"
         ".risk-box ul, .risk-box ol { padding-left: 1.5rem !important; }\n"
+        # A table's columns on a phone leave each a word's width, or less: cells stacked.
+        "@media (max-width: 40rem) { main table, main thead, main tbody, main tr, main th, "
+        "main td { display: block !important; width: auto !important; } }\n"
         ".risk-box th, .risk-box td { padding-left: 0.5rem !important; "
         "padding-right: 0.5rem !important; border-left: 1px solid #4a4a4a !important; "
         "border-right: 1px solid #4a4a4a !important; }\n"
@@ -215,8 +220,8 @@ def _svg_markup(data: bytes, alt: str) -> Markup | None:
             return None
         attributes = {}
         for name, value in element.attrib.items():
-            if name.lower() not in _DRAWING:  # namespaced ('{...}href') ones too
-                return None
+            if name.lower() not in _DRAWING or (top and name.lower() == "transform"):
+                return None  # namespaced ('{...}href') ones too; the outer box stays put
             attributes[name] = value
         if top:
             attributes |= {"class": "logo", "role": "img", "aria-label": alt}
@@ -238,7 +243,7 @@ def _with_pictures_inline(handout: Handout, where: str) -> Handout:
 
     def inline(match: re.Match) -> str:
         source = html.unescape(match.group(2))
-        path = (handout.folder / unquote(source)).resolve()
+        path = (handout.folder / unquote(urlsplit(source).path)).resolve()  # as content.py
         mime = _MIME.get(path.suffix.lower())
         if not path.is_relative_to(handout.folder) or mime is None:
             raise LeafletError(f"{where}: the picture '{source}' cannot go in a web page")

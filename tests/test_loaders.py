@@ -20,6 +20,7 @@ from test_catalogue import CASES, Case, bomb_png, png
 from conftest import HANDOUT, Project
 from leaflets.assets import check_logo
 from leaflets.branding import load_branding
+from leaflets.clinic_fields import dialable
 from leaflets.content import load_handout
 from leaflets.errors import ConfigError
 from leaflets.raster import MAX_LOGO_PIXELS
@@ -298,3 +299,25 @@ def test_pillow_settings_hold_after_checking_a_logo(
         check_logo(path)
     assert Image.MAX_IMAGE_PIXELS == MAX_LOGO_PIXELS * MAX_LOGO_PIXELS
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+
+
+def test_a_phone_number_is_dialled_as_it_is_written(here: Project) -> None:
+    assert dialable("+44 (0)23 9200 0000") == "+442392000000"
+    assert dialable("0117 496 0142") == "01174960142"
+    here.clinic("probe", 'name = "Probe Clinic"\n[contact]\nphone = "020 7946 0000 +1"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_branding(here.root / "clinics" / "probe.toml")
+    assert raised.value.message == (
+        "clinics/probe.toml: contact.phone: '020 7946 0000 +1' has a + after its start; a + "
+        "only begins an international number, such as +44 20 7946 0000"
+    )
+
+
+def test_two_headings_with_one_anchor_are_refused(here: Project) -> None:
+    here.append_to_handout("## When to get medical help?\n\nAsk at reception.")
+    with pytest.raises(ConfigError) as raised:
+        load_handout(here.root / "handouts" / HANDOUT / "en.md")
+    assert (
+        "the headings 'When to get medical help' and 'When to get medical help?' both make "
+        "the anchor '#when-to-get-medical-help'; rename one"
+    ) in raised.value.message
