@@ -343,8 +343,8 @@ def main() -> None:
         ("g. safety checks on it", f"{checks_ms:.0f} ms"),
         ("g. ratio checks / layout", f"{checks_ms / layout_ms:.3f}  (target < 0.10)"),
         *chromium_rows(times, pages),
-        *web_rows(),
         *versus_rows(args.vs, sides),
+        *web_rows(),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
