@@ -167,6 +167,20 @@ def _safety_on_screen(text_font: str) -> str:
     )
 
 
+# On a phone, a clinic's side spacing gives way to the theme's: its caps are for a column
+# of paper, and on a 320px screen, nested, they leave a column a few letters wide. In the
+# clinic's own layer, `revert-layer` is the theme's value; a clinic may not use !important.
+ON_A_PHONE = (
+    "@media (max-width: 40rem) { body, body * { "
+    + " ".join(
+        f"{side}: revert-layer !important;"
+        for side in ("margin-left", "margin-right", "padding-left", "padding-right")
+        + ("border-left", "border-right")
+    )
+    + " } }\n"
+)
+
+
 def clinic_css(branding: Branding) -> str:
     """The clinic's stylesheet, checked again, without comments or its @font-face rules.
 
@@ -185,7 +199,7 @@ def clinic_css(branding: Branding) -> str:
         raise LeafletError(f"{shown(sheet)}: {problems[0]}", problems[1:])
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     kept = [rule for rule in rules if rule.type == "qualified-rule"]
-    return "".join(f"{tinycss2.serialize([rule])}\n" for rule in kept)
+    return "".join(f"{tinycss2.serialize([rule])}\n" for rule in kept) + ON_A_PHONE
 
 
 def _logo(branding: Branding) -> Markup:

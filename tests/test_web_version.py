@@ -19,7 +19,7 @@ from generate import cli
 from leaflets.branding import load_branding
 from leaflets.content import load_handout
 from leaflets.i18n import translations
-from leaflets.web_version import POLICY
+from leaflets.web_version import ON_A_PHONE, POLICY
 
 pytestmark = pytest.mark.slow  # builds PDFs: left out of the fast tier
 CLINICS = ("harbour-view", "maple-street", "northfield")
@@ -253,7 +253,7 @@ def test_the_clinic_stylesheet_is_inlined_as_checked_in_its_layer(project: Proje
     html = (project.out / "probe" / f"{HANDOUT}-en.html").read_text(encoding="utf-8")
     assert "@layer safety, theme, clinic;" in html
     clinic = 'h2 { color: #1a1a1a; }\nh1 { font-family: "Probe Face"; }'
-    assert f"@layer clinic {{\n{clinic}\n}}" in html
+    assert f"@layer clinic {{\n{clinic}\n{ON_A_PHONE}}}" in html
     # No comment (which could close the style element), no font file: nothing loads.
     assert "<script" not in html and "alert" not in html and "@font-face" not in html
     assert html.index("@layer safety {") > html.index("@layer clinic {")

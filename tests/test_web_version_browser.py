@@ -204,6 +204,13 @@ def test_risk_boxes_are_visible_readable_and_follow_the_text_size_setting(
     handout = handout_in(lang)
     with opened(browser, page_file(web_pages, clinic, lang)) as shown:
         assert risk_problems(shown.page, handout, 16) == []
+        # On a phone the clinic's side spacing gives way to the theme's (ON_A_PHONE): every
+        # heading and paragraph keeps most of the screen's width.
+        narrowest = shown.page.evaluate(
+            "Math.min(...[...document.querySelectorAll('main h1, main h2, main p')]"
+            ".map(element => element.getBoundingClientRect().width))"
+        )
+        assert narrowest >= 240, f"a heading or paragraph is {narrowest:.0f}px wide"
         set_text_size(shown.page, 24)
         assert risk_problems(shown.page, handout, 24) == []
         assert not scrolls_sideways(shown.page)
@@ -263,6 +270,13 @@ def test_a_hostile_clinic_cannot_hide_or_shrink_the_risk_text(
         # The theme's 3.5rem, plus at most the clinic's padding (24pt) and border (6pt)
         # on both sides: never the 100000px the SVG says.
         assert drawn["height"] <= 3.5 * 16 + 2 * (32 + 8)
+        # On a phone the clinic's side spacing gives way to the theme's (ON_A_PHONE): every
+        # heading and paragraph keeps most of the screen's width.
+        narrowest = shown.page.evaluate(
+            "Math.min(...[...document.querySelectorAll('main h1, main h2, main p')]"
+            ".map(element => element.getBoundingClientRect().width))"
+        )
+        assert narrowest >= 240, f"a heading or paragraph is {narrowest:.0f}px wide"
         set_text_size(shown.page, 24)
         assert risk_problems(shown.page, handout, 24) == []
 
