@@ -61,11 +61,6 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    @property
-    def exit_code(self) -> int:
-        """0 if all went well, else the worst failure's code (2 beats 1)."""
-        return max((failure.exit_code for failure in self.failures), default=0)
-
 
 def _load(loader: Callable, path: Path, named: bool, failures: list[Failure], what: str):
     """Load a clinic or handout, recording a failure instead of stopping the batch."""

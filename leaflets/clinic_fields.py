@@ -183,8 +183,8 @@ def _font_family(value: str) -> str:
 def _in_clinic_folder(value: str, info: ValidationInfo) -> Path:
     """Resolve a path written in a clinic file; it must stay in that clinic's own folder."""
     clinic_file: Path = (info.context or {})["clinic_file"]
-    folder = (clinic_file.parent / clinic_file.stem).resolve()
-    where = f"{shown(clinic_file.parent / clinic_file.stem)}/"
+    own = clinic_file.parent / clinic_file.stem
+    folder, where = own.resolve(), f"{shown(own)}/"
     if Path(value).is_absolute() or "\\" in value:
         raise field_error(
             "path",
@@ -192,7 +192,7 @@ def _in_clinic_folder(value: str, info: ValidationInfo) -> Path:
             value=value,
             where=where,
         )
-    if (clinic_file.parent / clinic_file.stem).is_symlink():  # inside it, anything would be
+    if own.is_symlink():  # inside it, anything would be
         raise field_error(
             "path",
             "'{value}' is in {where}, which is a symbolic link to another folder; a clinic's "

@@ -9,6 +9,7 @@ own folder, with alt text.
 from __future__ import annotations
 
 import datetime
+import difflib
 import itertools
 import re
 import tomllib
@@ -302,3 +303,28 @@ class _Sectioner(markdown.treeprocessors.Treeprocessor):
             self.problems.append(
                 f"image '{target}' has no alt text: write ![what it shows]({target})"
             )
+
+
+def missing_sections(handout: Handout) -> list[str]:
+    """A problem for each required or risk section the handout's own text does not have.
+
+    Names the nearest heading the handout does have: usually the same one, misspelt.
+    `check` reports these; the web version is refused for them (the PDF's audit finds
+    them after layout).
+    """
+    titles = [section.title for section in handout.sections]
+    keys = dict.fromkeys(handout.meta.required_sections, "required_sections")
+    keys |= {t: "risk_sections" for t in handout.meta.risk_sections or [] if t not in keys}
+    problems = []
+    for title, key in keys.items():
+        if title not in titles:
+            nearest = difflib.get_close_matches(title, titles, n=1, cutoff=0)
+            hint = (
+                f"; the nearest heading is '## {nearest[0]}' (make the two match)"
+                if nearest
+                else " (it has no ## headings; start each section with one)"
+            )
+            problems.append(
+                f"{shown(handout.file)}: {key}: '{title}' has no '## {title}' heading{hint}"
+            )
+    return problems

@@ -102,13 +102,17 @@ class TooLong(Refusal):
         return self.budget <= self.limit
 
     def _words(self) -> str:
+        return self.words(f"shorten {self.handout}")
+
+    def words(self, fix: str) -> str:
+        """The refusal, ending with `fix`: what gets past it where the refusal is read."""
         if self.past_budget:
             stopped = f"; the limit for it on {self.paper} paper is {self.budget} pages"
         else:
             stopped = (
                 f", past the limit of {self.limit} {self.paper} pages a leaflet may take to render"
             )
-        return f"{self.where}: layout stopped at page {self.page}{stopped} (shorten {self.handout})"
+        return f"{self.where}: layout stopped at page {self.page}{stopped} ({fix})"
 
 
 @dataclass(eq=False)
@@ -121,8 +125,12 @@ class TooLarge(Refusal):
     max_kb: int
 
     def _words(self) -> str:
+        return self.words("size budget")
+
+    def words(self, budget: str) -> str:
+        """The refusal, naming the `budget` as it is set where the refusal is read."""
         return (
-            f"{self.where}: the {self.variant} PDF is {self.kb:.0f} KB, over the size budget "
+            f"{self.where}: the {self.variant} PDF is {self.kb:.0f} KB, over the {budget} "
             f"of {self.max_kb} KB (use a smaller logo or fewer fonts)"
         )
 

@@ -56,6 +56,8 @@ LARGE_PRINT = Variant(
 # PDF/X-4: the current print-exchange standard that keeps RGB colour with an output intent,
 # live transparency and text; PDF/X-1a would need CMYK, which WeasyPrint does not write.
 PRINT_SHOP = Variant("print-shop", ("print-shop.css",), pdf_variant="pdf/x-4")
+# The printed variants, as choices.VARIANT_NAMES names them for the command line.
+PRINTED = (STANDARD, LARGE_PRINT, PRINT_SHOP)
 # Crop marks sit in a slug outside the bleed, this far from it. WeasyPrint draws them in the
 # outer half of the CSS `bleed` (the whole margin round the trimmed page): a CSS bleed of
 # twice (bleed + gap) makes them start `gap` past the bleed, as long as they are far from it.
@@ -128,7 +130,7 @@ def variant_of(name: str) -> Variant:
     """The variant a leaflet's file name, made by `file_name`, says it is."""
     if name.endswith(f".{WEB.extension}"):
         return WEB
-    others = (LARGE_PRINT, PRINT_SHOP)
+    others = [variant for variant in PRINTED if variant.suffix]
     return next((v for v in others if name.endswith(f"{v.suffix}.pdf")), STANDARD)
 
 

@@ -28,6 +28,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, fetch
 from . import assets, palette
 from .branding import Branding
 from .errors import LeafletError, shown
+from .i18n import css_string
 from .paper import paper_named
 
 # fontTools, used by WeasyPrint to subset fonts, warns about harmless quirks of font files.
@@ -70,25 +71,25 @@ def _theme_sheet(path: Path) -> weasyprint.CSS:
 
 
 def brand_css(branding: Branding) -> str:
-    """The `:root` values of one clinic, from its validated branding (never raw TOML)."""
-    colours = branding.colours
+    """The clinic's fonts and `:root` values, from its validated branding (never raw TOML)."""
     faces = "".join(
         f'@font-face {{ font-family: "{branding.font.family}"; src: url("{path.as_uri()}"); '
         f"{assets.font_face_style(path)} }}\n"
         for path in branding.font.files
     )
-    logo = (
-        f'.running-logo {{ background-image: url("{branding.logo.file.as_uri()}"); }}\n'
-        if branding.logo
-        else ""
-    )
+    return faces + brand_variables(branding)
+
+
+def brand_variables(branding: Branding) -> str:
+    """The `:root` values of one clinic, printed or on screen (styles/brand-defaults.css)."""
+    colours = branding.colours
     return (
-        f"{faces}{logo}:root {{\n"
+        ":root {\n"
         f"  --brand-primary: {colours.primary};\n"
         f"  --brand-on-primary: {palette.text_on(colours.primary)};\n"
         f"  --brand-accent: {colours.accent};\n"
-        f'  --brand-font: "{branding.text_font}";\n'
-        f'  --brand-name-font: "{branding.font.family}";\n'
+        f"  --brand-font: {css_string(branding.text_font)};\n"
+        f"  --brand-name-font: {css_string(branding.font.family)};\n"
         "}\n"
     )
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import collections
 import datetime
-import difflib
 import re
 from dataclasses import dataclass
 
-from .content import Handout
+from .content import Handout, missing_sections
 from .errors import shown
 from .readability import Readability, measure
 
@@ -38,7 +37,7 @@ def review_handout(
     """
     name = shown(handout.file)
     figures = measure(handout)
-    problems, warnings = review_sections(handout), []
+    problems, warnings = missing_sections(handout), []
     if english is not None and english is not handout:
         problems += _translation_problems(handout, english)
         warnings += _translation_warnings(handout, english)
@@ -62,29 +61,6 @@ def numbers_in(handout: Handout) -> collections.Counter[str]:
     """Every number in a handout's text, written without separators ('1,127' and '1.127' match)."""
     text = handout.html.striptags()
     return collections.Counter(re.sub(r"\D", "", number) for number in _NUMBER.findall(text))
-
-
-def review_sections(handout: Handout) -> list[str]:
-    """A problem for each required section the handout's own text does not have.
-
-    Names the nearest heading the handout does have: usually the same one, misspelt.
-    """
-    titles = [section.title for section in handout.sections]
-    problems = []
-    for title in handout.meta.required_sections:
-        if title in titles:
-            continue
-        nearest = difflib.get_close_matches(title, titles, n=1, cutoff=0)
-        hint = (
-            f"; the nearest heading is '## {nearest[0]}' (make the two match)"
-            if nearest
-            else " (it has no ## headings; start each section with one)"
-        )
-        problems.append(
-            f"{shown(handout.file)}: required_sections: '{title}' has no '## {title}' heading"
-            + hint
-        )
-    return problems
 
 
 def _translation_problems(translation: Handout, english: Handout) -> list[str]:

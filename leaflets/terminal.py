@@ -71,16 +71,9 @@ def said(error: LeafletError) -> str:
     if isinstance(error, Expired):
         return f"{message}, or build with --allow-expired to print it marked 'Review overdue'"
     if isinstance(error, TooLong) and not error.past_budget:
-        return (
-            f"{error.where}: layout stopped at page {error.page}, past the limit of "
-            f"{error.limit} {error.paper} pages a leaflet may take to render (raise it with "
-            "--max-pages)"
-        )
+        return error.words("raise it with --max-pages")
     if isinstance(error, TooLarge):
-        return (
-            f"{error.where}: the {error.variant} PDF is {error.kb:.0f} KB, over the --max-size "
-            f"budget of {error.max_kb} KB (use a smaller logo or fewer fonts)"
-        )
+        return error.words("--max-size budget")
     if isinstance(error, TimeLimit):
         return f"{message} (raise it with --time-limit)"
     if isinstance(error, OutOfMemory | WorkerDied) and error.megabytes:

@@ -25,15 +25,15 @@ import defusedxml.ElementTree
 import tinycss2
 from markupsafe import Markup, escape
 
-from . import palette
 from .assets import MAX_LOGO_BYTES, MAX_STYLESHEET_BYTES
-from .branding import Branding
+from .branding import BUNDLED_FONTS, Branding
 from .clinic_css import check_clinic_css
 from .clinic_fields import dialable
-from .content import Handout
+from .content import Handout, missing_sections
 from .errors import LeafletError, shown
 from .i18n import css_string
 from .leaflet import Options, refuse_if_expired
+from .pdf import brand_variables
 from .project import Project
 from .theme import WEB_PAGE, render_page
 from .user_files import Unreadable, read_user_file, read_user_text
@@ -72,7 +72,7 @@ def make_web_page(
     """The web version of one leaflet, as UTF-8 bytes; raise `LeafletError` if it fails."""
     overdue = refuse_if_expired(handout, options)
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
-    problems = _missing_sections(handout)
+    problems = missing_sections(handout)  # the PDF's audit finds these after layout
     if problems:
         raise LeafletError(f"{where}: {problems[0]}", [f"{where}: {p}" for p in problems[1:]])
     web = {
@@ -89,35 +89,13 @@ def make_web_page(
     return page.encode("utf-8")
 
 
-def _missing_sections(handout: Handout) -> list[str]:
-    """A problem for each required or risk section the handout's text does not have.
-
-    The page prints the handout's HTML whole, in the theme's own template, so a section
-    the handout has is on the page, once, in its words: tests/test_web_version*.py.
-    """
-    meta, found = handout.meta, {section.title for section in handout.sections}
-    return [
-        f"{'risk' if title in meta.boxed_sections else 'required'} section '{title}' is "
-        f"missing from the web version ({handout.file.name} has no heading '## {title}')"
-        for title in dict.fromkeys([*meta.required_sections, *meta.boxed_sections])
-        if title not in found
-    ]
-
-
 def page_css(project: Project, branding: Branding) -> str:
     """The page's one stylesheet: theme, clinic and safety rules, each in its layer."""
-    theme = project.stylesheet("web.css").read_text(encoding="utf-8")
-    safety = project.stylesheet("safety.css").read_text(encoding="utf-8")
-    colours = branding.colours
-    brand = (
-        ":root {\n"
-        f"  --brand-primary: {colours.primary};\n"
-        f"  --brand-on-primary: {palette.text_on(colours.primary)};\n"
-        f"  --brand-accent: {colours.accent};\n"
-        "  --brand-text: #1a1a1a;\n  --brand-muted: #4a4a4a;\n"
-        f"  --brand-font: {css_string(branding.text_font)};\n"
-        "}\n"
+    theme, defaults, safety = (
+        project.stylesheet(name).read_text(encoding="utf-8")
+        for name in ("web.css", "brand-defaults.css", "safety.css")
     )
+    brand = defaults + brand_variables(branding)
     return "\n".join(
         [
             LAYERS,
@@ -129,7 +107,7 @@ def page_css(project: Project, branding: Branding) -> str:
 
 
 def _safety_on_screen(text_font: str) -> str:
-    """What the screen adds to safety.css: rem sizes, fonts, a column, the logo in its box.
+    """What the screen adds to safety.css: rem sizes, fonts, the logo in its box, tables.
 
     Sizes in rem, so a reader's text size setting works. Fonts: a clinic stylesheet may
     name a font for its own use, and on a reader's computer a font of that name may draw
@@ -147,23 +125,13 @@ def _safety_on_screen(text_font: str) -> str:
         ".masthead .logo { overflow: hidden !important; contain: paint !important; "
         "position: static !important; transform: none !important; translate: none !important; "
         "rotate: none !important; scale: none !important; }\n"
-        # A clinic's spacing and borders are capped for a column of A5 (clinic_css.py);
-        # on a 320px phone, nested in the box and around it, they add up to a column a
-        # word wide. So none across the box's column: the theme's own values, restated.
-        "body, .risk-box * { margin-left: 0 !important; margin-right: 0 !important; "
-        "padding-left: 0 !important; padding-right: 0 !important; "
-        "border-left: none !important; border-right: none !important; }\n"
         # A clinic's text colour is checked against the white page; on screen the
         # masthead is the brand colour's band, and its text the colour chosen for it.
         "@media screen { .masthead, .masthead * { "
         "color: var(--brand-on-primary) !important; } }\n"
-        ".risk-box ul, .risk-box ol { padding-left: 1.5rem !important; }\n"
         # A table's columns on a phone leave each a word's width, or less: cells stacked.
         "@media (max-width: 40rem) { main table, main thead, main tbody, main tr, main th, "
         "main td { display: block !important; width: auto !important; } }\n"
-        ".risk-box th, .risk-box td { padding-left: 0.5rem !important; "
-        "padding-right: 0.5rem !important; border-left: 1px solid #4a4a4a !important; "
-        "border-right: 1px solid #4a4a4a !important; }\n"
     )
 
 
@@ -194,7 +162,7 @@ def clinic_css(branding: Branding) -> str:
         text = read_user_text(sheet, MAX_STYLESHEET_BYTES)
     except Unreadable as error:
         raise LeafletError(f"{shown(sheet)}: {error}") from None
-    problems = check_clinic_css(text, ())
+    problems = check_clinic_css(text, BUNDLED_FONTS)  # as when the clinic file was read
     if problems:  # changed since the clinic file was loaded
         raise LeafletError(f"{shown(sheet)}: {problems[0]}", problems[1:])
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)

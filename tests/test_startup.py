@@ -40,3 +40,12 @@ def test_a_command_that_renders_nothing_imports_neither_weasyprint_nor_nltk(
 def test_help_and_list_import_no_validation_or_pdf_library(args: list[str]) -> None:
     heavy = {"pydantic", "PIL", "fontTools", "coloraide", "markdown", "textstat", "pikepdf"}
     assert imported(*args) & heavy == set()
+
+
+def test_the_command_lines_variant_names_are_the_printed_variants() -> None:
+    # choices.py imports nothing, so it names the variants again: they must agree, or
+    # `preview --variant` would find no picture to draw.
+    from leaflets.choices import VARIANT_NAMES
+    from leaflets.leaflet import PRINTED
+
+    assert tuple(variant.name for variant in PRINTED) == VARIANT_NAMES

@@ -244,7 +244,7 @@ def test_the_clinic_stylesheet_is_inlined_as_checked_in_its_layer(project: Proje
         "clinics/probe/extra.css",
         "/* </style><script>alert(1)</script> */\nh2 { color: #1a1a1a; }\n"
         '@font-face { font-family: "Probe Face"; src: url("face.ttf"); }\n'
-        'h1 { font-family: "Probe Face"; }\n',
+        'h1 { font-family: "Probe Face"; }\np { font-family: "Open Sans"; }\n',
     )
     project.write("clinics/probe/face.ttf", Path(DEJAVU_SERIF).read_bytes())
     project.clinic("probe", 'name = "Probe Clinic"\n[theme]\nextra_css = "probe/extra.css"\n')
@@ -252,7 +252,10 @@ def test_the_clinic_stylesheet_is_inlined_as_checked_in_its_layer(project: Proje
     assert result.exit_code == 0, result.output
     html = (project.out / "probe" / f"{HANDOUT}-en.html").read_text(encoding="utf-8")
     assert "@layer safety, theme, clinic;" in html
-    clinic = 'h2 { color: #1a1a1a; }\nh1 { font-family: "Probe Face"; }'
+    # A font the project ships, allowed when the clinic file was read, is allowed here too.
+    clinic = (
+        'h2 { color: #1a1a1a; }\nh1 { font-family: "Probe Face"; }\np { font-family: "Open Sans"; }'
+    )
     assert f"@layer clinic {{\n{clinic}\n{ON_A_PHONE}}}" in html
     # No comment (which could close the style element), no font file: nothing loads.
     assert "<script" not in html and "alert" not in html and "@font-face" not in html

@@ -18,20 +18,12 @@ from dataclasses import dataclass
 from ..branding import Branding, load_branding
 from ..content import Handout, load_handout
 from ..errors import ConfigError, LeafletError
-from ..leaflet import (
-    LARGE_PRINT,
-    PRINT_SHOP,
-    STANDARD,
-    WEB,
-    Options,
-    Variant,
-    file_name,
-)
+from ..leaflet import PRINTED, STANDARD, WEB, Options, Variant, file_name
 from ..preview import render_pages
 from ..project import Project
 from ..workers import make_in_worker
 
-VARIANTS = {variant.name: variant for variant in (STANDARD, LARGE_PRINT, PRINT_SHOP)}
+VARIANTS = {variant.name: variant for variant in PRINTED}
 PREVIEW_DPI = 60
 # One render at a time: each forks a worker, and pypdfium2 is not meant for threads.
 _RENDERING = threading.Lock()
