@@ -8,15 +8,20 @@ and the leaflet must fit its page budget.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import weasyprint
+from markupsafe import Markup
+from weasyprint.formatting_structure import boxes
 
 from .audit import audit_sections
 from .branding import Branding
 from .content import Handout
 from .errors import shown
 from .glyphs import installed_family_file, undrawable
+from .laid_out import GENERATED
+from .theme import kept_parts
 
 
 def check_leaflet(
@@ -26,11 +31,13 @@ def check_leaflet(
     max_pages: int,
     risk_text_pt: float,
     locale: tuple[Path, ...],
+    page_html: str,
 ) -> list[str]:
     """Everything wrong with a rendered leaflet, in words that name clinic, handout and section."""
     where = f"clinic '{branding.slug}', handout '{handout.meta.id}' ({handout.lang})"
     audit = audit_sections(document, handout, risk_text_pt, locale)
     problems = [f"{where}: {problem}" for problem in audit]
+    problems += [f"{where}: {problem}" for problem in _kept_parts_printed(document, page_html)]
     problems += _undrawable_characters(where, handout, branding)
     if len(document.pages) > max_pages:
         problems.append(
@@ -38,6 +45,33 @@ def check_leaflet(
             f"{branding.paper} paper is {max_pages} pages (shorten {handout.file.name})"
         )
     return problems
+
+
+def _kept_parts_printed(document: weasyprint.Document, page_html: str) -> list[str]:
+    """A problem for each part of the back page no template may remove that is not laid out.
+
+    theme.render_page checks a clinic template prints each part's HTML as the theme does;
+    this checks it reached the pages: a `hidden` or never-drawn element around it (a
+    `<datalist>`) keeps the HTML and drops the text. Compared without whitespace, and
+    without text made up by CSS (the "on page 3" of a page reference).
+    """
+    text = (word for page in document.pages for word in _laid_out_text(page._page_box))
+    printed = "".join("".join(text).split())
+    return [
+        f"the back page's {name} is not printed (a template may add around it, not hide it)"
+        for name, part in kept_parts(page_html).items()
+        if "".join(Markup(part).striptags().split()) not in printed  # noqa: S704 - read only
+    ]
+
+
+def _laid_out_text(box: boxes.Box, generated: bool = False) -> Iterator[str]:
+    """The document's own text in a laid-out box, in order: CSS-generated text left out."""
+    tag = box.element_tag or ""
+    generated = generated or ("::" in tag and tag.rpartition("::")[2] in GENERATED)
+    if isinstance(box, boxes.TextBox) and not generated:
+        yield box.text
+    for child in getattr(box, "children", ()):
+        yield from _laid_out_text(child, generated)
 
 
 def _undrawable_characters(where: str, handout: Handout, branding: Branding) -> list[str]:

@@ -94,20 +94,20 @@ def risk_css(variant: Variant, family: str) -> str:
     A user stylesheet's !important on the box and on everything in it: a custom property
     declared by a clinic on the box itself would otherwise beat one set on `:root`.
 
-    The font: everything the handout and the theme say (main, the back page, the running
-    title and footer) is printed in `family`, a font this project ships, whatever a clinic
-    stylesheet says. A font file can change what a text draws without changing the text
+    The font: every text on the page is printed in `family`, a font this project ships,
+    whatever a clinic stylesheet or template says, but the clinic's name (`.clinic-name`,
+    `.running-name`). A font file can change what a text draws without changing the text
     (a character map or substitution rule turning "999" into "111", "not" into "now"), and
-    no check of the text can see it; so a clinic's own font files print its name only.
+    no check of the text can see it; so a clinic's own font files print its name only. On
+    every element, not under the theme's wrappers: a template may leave those out.
     """
-    text = ", ".join(
-        f"{scope}, {scope} *"
-        for scope in ("main", ".back-page", ".running-title", ".running-footer")
-    )
     return (
         f".risk-box, .risk-box * {{ --risk-text-size: {variant.risk_text_pt:g}pt !important; "
         f"--risk-heading-size: {variant.risk_heading_pt:g}pt !important; }}\n"
-        f'{text} {{ font-family: {css_string(family)}, "DejaVu Sans", sans-serif !important; }}\n'
+        f'body, body * {{ font-family: {css_string(family)}, "DejaVu Sans", sans-serif '
+        "!important; }\n"
+        ".clinic-name, .running-name { font-family: var(--brand-name-font), var(--brand-font), "
+        "sans-serif !important; }\n"
     )
 
 
@@ -200,7 +200,7 @@ def make_leaflet(
             where, stopped.page, budget, limit, branding.paper, handout.file.name
         ) from None
     problems = check_leaflet(
-        document, handout, branding, budget, variant.risk_text_pt, project.locale
+        document, handout, branding, budget, variant.risk_text_pt, project.locale, html
     )
     if problems:
         raise LeafletError(problems[0], problems[1:])

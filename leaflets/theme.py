@@ -153,7 +153,7 @@ def render_page(
         problems += [
             f"does not print the back page's {name} as the theme does (a template may add "
             "around it, not change or remove it)"
-            for name, part in _kept_parts(theme_page).items()
+            for name, part in kept_parts(theme_page).items()
             if html.count(part) != 1
         ]
     html = html.replace(HANDOUT_PLACEHOLDER, handout.html)
@@ -171,7 +171,7 @@ def render_page(
 KEPT = {"urgent": "urgent help", "other-formats": "other formats", "sources": "sources and dates"}
 
 
-def _kept_parts(page: str) -> dict[str, str]:
+def kept_parts(page: str) -> dict[str, str]:
     """The HTML of each `KEPT` section of the theme's own page, by its name."""
     parts = {}
     for css_class, name in KEPT.items():

@@ -15,7 +15,7 @@ import io
 import pdfplumber
 import pytest
 
-from conftest import HANDOUT, Project
+from conftest import HANDOUT, Project, pdf_text
 
 pytestmark = pytest.mark.slow  # renders leaflets: left out of the fast tier
 
@@ -121,3 +121,64 @@ def test_a_template_may_add_to_the_back_page(project: Project) -> None:
     project.clinic("probe", 'name = "Probe Clinic"\n[theme]\ntemplates = "probe/templates"\n')
     result = project.run("build", "--clinic", "probe")
     assert result.exit_code == 0, result.output
+
+
+# A third red team (after issue 17): a template that keeps the back page's parts as the
+# theme writes them, but hides them or moves them out of the theme's wrapper.
+@pytest.mark.parametrize("wrapper", ["div hidden", "datalist"])
+def test_a_template_cannot_hide_the_back_pages_way_to_get_help(
+    project: Project, wrapper: str
+) -> None:
+    tag = wrapper.split()[0]
+    project.write(
+        "clinics/probe/templates/leaflet.html",
+        '{% extends "base.html" %}'
+        f"{{% block urgent %}}<{wrapper}>{{{{ super() }}}}</{tag}>{{% endblock %}}",
+    )
+    project.clinic("probe", 'name = "Probe Clinic"\n[theme]\ntemplates = "probe/templates"\n')
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 1, result.output
+    assert "the back page's urgent help is not printed (a template may add around it" in (
+        result.stderr
+    )
+
+
+def test_a_clinic_cannot_replace_the_sources_and_dates(project: Project) -> None:
+    project.write("clinics/probe/templates/leaflet.html", '{% extends "base.html" %}')
+    project.write(
+        "clinics/probe/templates/sources.html",
+        '<div hidden>{% include "!theme/sources.html" %}</div>',
+    )
+    project.clinic("probe", 'name = "Probe Clinic"\n[theme]\ntemplates = "probe/templates"\n')
+    result = project.run("build", "--clinic", "probe", "--format", "all")
+    assert result.exit_code == 0, result.output
+    text = pdf_text(project.out / "probe" / f"{HANDOUT}-en.pdf")
+    assert "Version 1.1. Issued 2 December 2026." in " ".join(text.split())
+
+
+def test_the_back_page_keeps_the_projects_font_outside_its_wrapper(project: Project) -> None:
+    project.write("clinics/probe/swap.ttf", swapped_font("Clinic Swap"))
+    project.write(
+        "clinics/probe/templates/leaflet.html",
+        '{% extends "base.html" %}{% block back_page %}<div class="contact-name">'
+        "{% block urgent %}{{ super() }}{% endblock %}{% block footer %}{{ super() }}"
+        "{% endblock %}{% block sources %}{{ super() }}{% endblock %}</div>{% endblock %}",
+    )
+    project.write(
+        "clinics/probe/extra.css",
+        '@font-face { font-family: "Clinic Swap"; src: url("swap.ttf"); }\n'
+        'body { font-family: "Clinic Swap"; }',
+    )
+    project.clinic(
+        "probe",
+        'name = "Probe Clinic"\n[theme]\ntemplates = "probe/templates"\n'
+        'extra_css = "probe/extra.css"\n',
+    )
+    result = project.run("build", "--clinic", "probe")
+    assert result.exit_code == 0, result.output
+    pdf = project.out / "probe" / f"{HANDOUT}-en.pdf"
+    with pdfplumber.open(pdf) as document:  # the clinic's name is not in its font either here
+        swapped = "".join(
+            c["text"] for p in document.pages for c in p.chars if "Swap" in c["fontname"]
+        )
+    assert swapped == "", f"printed in the clinic's font: {swapped[:80]!r}"
