@@ -65,7 +65,13 @@ def _kept_parts_printed(document: weasyprint.Document, page_html: str) -> list[s
 
 
 def _laid_out_text(box: boxes.Box, generated: bool = False) -> Iterator[str]:
-    """The document's own text in a laid-out box, in order: CSS-generated text left out."""
+    """The document's own text in a laid-out page, in order.
+
+    Left out: text CSS made up, and the running header and footer (margin boxes, printed
+    between the pages of a part that runs on).
+    """
+    if isinstance(box, boxes.MarginBox):
+        return
     tag = box.element_tag or ""
     generated = generated or ("::" in tag and tag.rpartition("::")[2] in GENERATED)
     if isinstance(box, boxes.TextBox) and not generated:

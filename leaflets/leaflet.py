@@ -104,10 +104,8 @@ def risk_css(variant: Variant, family: str) -> str:
     return (
         f".risk-box, .risk-box * {{ --risk-text-size: {variant.risk_text_pt:g}pt !important; "
         f"--risk-heading-size: {variant.risk_heading_pt:g}pt !important; }}\n"
-        f'body, body * {{ font-family: {css_string(family)}, "DejaVu Sans", sans-serif '
-        "!important; }\n"
-        ".clinic-name, .running-name { font-family: var(--brand-name-font), var(--brand-font), "
-        "sans-serif !important; }\n"
+        "body, body *:not(.clinic-name):not(.running-name) { "
+        f'font-family: {css_string(family)}, "DejaVu Sans", sans-serif !important; }}\n'
     )
 
 
